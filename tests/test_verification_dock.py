@@ -2456,10 +2456,13 @@ def test_a_video_taken_far_from_its_spot_is_said_and_dated_by_itself(dock, ledge
     (record,) = [r for r in dock.session.store.evidence(spot.id) if r.kind == "video"]
     assert record.taken_at == "2026-11-03T10:00:00"
     assert evidence.evidence_day(record) == dt.date(2026, 11, 3)
-    # The list shows the time as one reads it.
+    # The list shows the time as one reads it, and so does the map's layer.
     rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
     (row,) = [text for text in rows if "VID_far.mp4" in text]
-    assert "2026-11-03 10:00:00" in row and "+08:00" not in row, row
+    assert "2026-11-03 10:00:00" in row and "T10" not in row, row
+    (layer,) = _panel_layers()
+    shown = {f["path"]: f["taken_at"] for f in layer.getFeatures()}
+    assert shown[record.path] == "2026-11-03 10:00:00"
 
 
 def test_a_file_recorded_for_another_spot_is_said_when_attached(dock, ledger_path, tmp_path):

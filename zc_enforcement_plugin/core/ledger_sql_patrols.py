@@ -214,7 +214,7 @@ class SqlPatrolsMixin:
     @staticmethod
     def _patrol_withdrawn_already(number: str, reason: str, recorded_at: str) -> LedgerError:
         return LedgerError(
-            f"巡查 {number} 已于{beijing_time(recorded_at, True)}撤销（{reason}），未再撤销 / "
+            f"巡查 {number} 已于{beijing_time(recorded_at, True)} 撤销（{reason}），未再撤销 / "
             f"patrol {number} was withdrawn already, {beijing_time(recorded_at, False)} "
             f"({reason}): nothing was withdrawn"
         )

@@ -25,6 +25,7 @@ from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
 from ..core import domain, evidence, ledger
+from ..core.capture_metadata import shown_time
 from ..i18n import tr
 from ..processing.base import LEDGER_CRS
 
@@ -137,7 +138,9 @@ def evidence_points_layer(
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(point))
         state = "" if root is None else states.last_found(root, record)
-        feature.setAttributes([number, record.path, record.taken_at, state])
+        # As the panel's list shows it (an attribute table, Identify): not the stored ISO.
+        taken = shown_time(record.taken_at) if record.taken_at else None
+        feature.setAttributes([number, record.path, taken, state])
         features.append(feature)
     provider.addFeatures(features)
     layer.updateExtents()
