@@ -408,12 +408,15 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
     with ledger.GeoPackageLedger(ledger_path) as store:
         [recorded] = store.patrols()
         other = dataclasses.replace(recorded, findings="另一次巡查", route=None)
-        renumbered = patrol_algorithms._numbered(store, other)
-        assert renumbered.id == f"{first}-2"
+        renumbered, alike = patrol_algorithms._numbered(store, other)
+        assert renumbered.id == f"{first}-2" and alike == []
         # Morning and afternoon by the same staff, no route, nothing found: both are kept.
         store.add_patrol(dataclasses.replace(other, id="XC-上午", findings="无"))
         afternoon = dataclasses.replace(other, id="XC-上午", findings="无")
-        assert patrol_algorithms._numbered(store, afternoon).id == "XC-上午-2"
+        assert patrol_algorithms._numbered(store, afternoon) == (
+            dataclasses.replace(afternoon, id="XC-上午-2"),
+            ["XC-上午"],
+        )
 
 
 def test_a_track_across_midnight_is_one_patrol_of_the_day_it_began(provider, ledger_path, tmp_path):

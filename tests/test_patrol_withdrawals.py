@@ -78,8 +78,11 @@ def test_a_withdrawn_patrol_is_kept_and_no_longer_counted(provider, ledger_path)
 @pytest.mark.parametrize(
     ("number", "reason", "said"),
     [
-        ("XC-龙泉所-7", "  ", "needs a reason"),
-        ("XC-龙泉所-9", "误登记", "no patrol XC-龙泉所-9 in the ledger"),
+        # Processing's own refusal of an empty text named the parameter in English alone
+        ("XC-龙泉所-7", "", "Say why the patrol is withdrawn: nothing was withdrawn"),
+        ("XC-龙泉所-7", "\u3000", "Say why the patrol is withdrawn: nothing was withdrawn"),
+        ("", "误登记", "Give the number of the patrol to withdraw: nothing was withdrawn"),
+        ("XC-龙泉所-9", "误登记", "no patrol XC-龙泉所-9 in the ledger: nothing was withdrawn"),
     ],
 )
 def test_a_withdrawal_without_reason_or_patrol_is_refused(
@@ -115,8 +118,14 @@ def test_a_patrol_a_case_rests_on_is_not_withdrawn_nor_a_case_opened_from_a_with
             store.open_case(ORIGIN_PATROL, patrol_id="XC-城南所-5")
         assert len(store.cases()) == 1
     # Whatever writes: the ledger's own triggers, and its check of the reason (blank as the
-    # plugin finds it: an ideographic space too).
+    # plugin finds it: an ideographic space too); sqlite3 leaves foreign keys unchecked, the
+    # trigger holds a withdrawal to a patrol the ledger has.
     conn = sqlite3.connect(str(ledger_path))
+    with pytest.raises(sqlite3.IntegrityError, match="no such patrol"):
+        conn.execute(
+            f"INSERT INTO {ls.T_PATROL_WITHDRAWALS} ({ls.C_PATROL_NUMBER}, {ls.C_REASON}, "
+            f"{ls.C_RECORDED_AT}) VALUES ('XC-无此巡查', 'x', '2025-03-10T00:00:00.000Z')"
+        )
     for blank in ("", " ", "\u3000", "\u00a0\t"):
         with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
             conn.execute(
@@ -206,3 +215,30 @@ def test_the_log_says_which_patrol_the_number_named(provider, ledger_path):
     processing.run("zcenforcement:withdrawpatrol", parameters, feedback=said)
     text = "\n".join(said.info)
     assert "XC-龙泉所-5" in text and "龙泉所" in text and "2025-03-05" in text and "张工" in text
+
+
+def test_a_patrol_recorded_twice_without_a_route_is_kept_and_said(provider, ledger_path):
+    """Entered twice (the staff in another order), without a route to tell it from a second
+    patrol of the day: kept, as a morning's and an afternoon's are, but said, with the way to
+    withdraw the repeat (the month-end review of 2026-11-30)."""
+    import processing
+
+    from tests.test_import_spots import Log
+
+    said = Log()
+    parameters = {
+        "LEDGER": str(ledger_path),
+        "OFFICE": "城南所",
+        "DATE": "2025-03-04",
+        "STAFF": "张工;王工",
+        "FINDINGS": "无",
+    }
+    first = processing.run("zcenforcement:recordpatrol", parameters)["PATROL_ID"]
+    again = {**parameters, "STAFF": "王工、张工"}
+    second = processing.run("zcenforcement:recordpatrol", again, feedback=said)["PATROL_ID"]
+    (warning,) = said.warnings
+    assert second in warning and first in warning and "adds no patrol day" in warning
+    other = {**parameters, "FINDINGS": "发现新建房屋"}
+    quiet = Log()
+    processing.run("zcenforcement:recordpatrol", other, feedback=quiet)
+    assert quiet.warnings == []

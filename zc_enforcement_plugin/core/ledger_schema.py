@@ -562,6 +562,11 @@ MIGRATION_9 = [
         {C_DB_USER} TEXT,
         {C_RECORDED_AT} DATETIME NOT NULL)""",
     *_append_only(T_PATROL_WITHDRAWALS),
+    # The reference, whatever writes: sqlite3's command line leaves foreign keys unchecked.
+    f"""CREATE TRIGGER {T_PATROL_WITHDRAWALS}_of_a_patrol BEFORE INSERT ON {T_PATROL_WITHDRAWALS}
+        WHEN NOT EXISTS (SELECT 1 FROM {T_PATROLS} WHERE {C_PATROL_NUMBER} = NEW.{C_PATROL_NUMBER})
+        BEGIN SELECT RAISE(ABORT, '台帐中没有该巡查记录，未撤销 / no such patrol in the ledger: \
+nothing was withdrawn'); END""",
     f"""CREATE TRIGGER {T_PATROL_WITHDRAWALS}_not_cased BEFORE INSERT ON {T_PATROL_WITHDRAWALS}
         WHEN EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_PATROL_ID} = NEW.{C_PATROL_NUMBER})
         BEGIN SELECT RAISE(ABORT, '{patrol_cased()}'); END""",

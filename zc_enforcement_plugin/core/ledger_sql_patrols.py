@@ -182,9 +182,10 @@ class SqlPatrolsMixin:
             if not self._row(
                 f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {mark}", (number,)
             ):
+                unseen = self._UNSEEN_ZH.strip()  # the file's is a space, before a "/"
                 raise LedgerError(
-                    f"台帐中没有巡查记录 {number}{self._UNSEEN_ZH}，未撤销 / no patrol {number} "
-                    f"in the ledger{self._UNSEEN_EN}: nothing was withdrawn"
+                    f"台帐中没有巡查记录 {number}{unseen}，未撤销 / no patrol {number} in the "
+                    f"ledger{self._UNSEEN_EN}: nothing was withdrawn"
                 )
             earlier = self._row(
                 f"SELECT {ls.C_REASON}, {ls.C_RECORDED_AT} FROM {ls.T_PATROL_WITHDRAWALS} "

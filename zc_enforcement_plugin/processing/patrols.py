@@ -134,13 +134,23 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
             )
             with open_ledger(self, parameters, context, feedback) as store:
                 _check_known(store, record)
-                record = _numbered(store, record)
+                record, alike = _numbered(store, record)
                 # Recorded with its reply lost is recorded: run again, it would be a second
                 # patrol of the same day and staff.
                 save_to_ledger(feedback, lambda: store.add_patrol(record))
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))
+        if alike:
+            # Kept (a morning's and an afternoon's patrol are alike on paper), but said: most
+            # often the same patrol entered twice, which adds no patrol day.
+            feedback.pushWarning(
+                tr(
+                    "{id} is like {alike} of the same day (staff, findings and spots; no route "
+                    "to tell them apart): it adds no patrol day. If it is the same patrol, "
+                    "withdraw one with Withdraw a patrol."
+                ).format(id=record.id, alike="、".join(alike))
+            )
         return {"PATROL_ID": record.id}
 
     def _route(self, parameters, context, day: dt.date, feedback):
@@ -250,6 +260,16 @@ class WithdrawPatrol(EnforcementAlgorithm):
         )
         self.addOutput(QgsProcessingOutputString("PATROL_ID", tr("Patrol number")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        # Processing's own refusal of an empty text names the parameter in English alone.
+        for name, said in (
+            ("PATROL_ID", tr("Give the number of the patrol to withdraw: nothing was withdrawn.")),
+            ("REASON", tr("Say why the patrol is withdrawn: nothing was withdrawn.")),
+        ):
+            if not str(parameters.get(name) or "").strip():
+                return False, said
+        return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         number = self.parameterAsString(parameters, "PATROL_ID", context).strip()
         reason = self.parameterAsString(parameters, "REASON", context)
@@ -293,19 +313,24 @@ def staff_names(typed: str) -> tuple[str, ...]:
     return tuple(domain.split_list(re.sub(r"[\s/／]+", ";", typed)))
 
 
-def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
+def _numbered(store, record: patrols.PatrolRecord) -> tuple[patrols.PatrolRecord, list[str]]:
     """The record with a number no patrol holds yet (two recorded in one second would share
-    one), refused when the same patrol, on the same route, is already recorded (the tool run
-    twice with the same track)."""
+    one), and the numbers of the day's patrols alike but for a route to tell them apart;
+    refused when the same patrol, on the same route, is already recorded (the tool run twice
+    with the same track)."""
     same_day = store.patrols(office=record.office, start=record.date, end=record.date)
+    alike = []
     for other in same_day:  # a patrol withdrawn may well be recorded again, corrected
-        if (
+        if not (
             sorted(other.staff) == sorted(record.staff)  # 张三;李四 is 李四、张三
             and other.findings == record.findings
             and tuple(other.spot_numbers) == tuple(record.spot_numbers)
-            and _same_route(other, record)
         ):
+            continue
+        if _same_route(other, record):
             raise fail(tr("This patrol is already recorded, as {id}.").format(id=other.id))
+        if other.route is None or record.route is None:
+            alike.append(other.id)
     # A withdrawn patrol keeps its number (append-only): taken all the same.
     everyone = store.patrols(
         office=record.office, start=record.date, end=record.date, include_withdrawn=True
@@ -315,7 +340,7 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
     while number in taken:
         n += 1
         number = f"{record.id}-{n}"
-    return dataclasses.replace(record, id=number)
+    return dataclasses.replace(record, id=number), alike
 
 
 def _same_route(one: patrols.PatrolRecord, other: patrols.PatrolRecord) -> bool:

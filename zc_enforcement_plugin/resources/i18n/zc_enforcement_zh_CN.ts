@@ -1413,6 +1413,16 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Give the number of the patrol to withdraw: nothing was withdrawn.</source>
+      <translation>请填写要撤销的巡查编号，未撤销任何记录。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Say why the patrol is withdrawn: nothing was withdrawn.</source>
+      <translation>请写明撤销原因，未撤销任何记录。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>From</source>
       <translation>起始日期</translation>
     </message>
@@ -1475,6 +1485,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>{count} office-weeks short of patrols</source>
       <translation>共有 {count} 个所·周巡查天数不足</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>{id} is like {alike} of the same day (staff, findings and spots; no route to tell them apart): it adds no patrol day. If it is the same patrol, withdraw one with Withdraw a patrol.</source>
+      <translation>{id} 与同日的 {alike} 相同（人员、发现情况和图斑相同，且无路线可区分）：不增加巡查天数。如系同一次巡查重复登记，请用“撤销巡查记录”撤销其一。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
