@@ -242,3 +242,27 @@ def test_a_patrol_recorded_twice_without_a_route_is_kept_and_said(provider, ledg
     quiet = Log()
     processing.run("zcenforcement:recordpatrol", other, feedback=quiet)
     assert quiet.warnings == []
+
+
+def test_the_ranking_names_the_patrols_withdrawn_in_its_weeks(ledger_path):
+    """The month-end review: a ranking whose figures moved after a withdrawal said nothing of
+    it. Its notes name the patrols withdrawn in its weeks (with office and day), and only
+    those: one of another month is not named."""
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        store.add_patrol(PatrolRecord("XC-四月", "龙泉所", dt.date(2025, 4, 8), ["张工"]))
+        before = reports.monthly_ranking(
+            store, reports.Period.month(2025, 3), WorkCalendar(), as_of=dt.date(2025, 4, 30)
+        )
+        store.withdraw_patrol("XC-龙泉所-7", "误登记")
+        store.withdraw_patrol("XC-四月", "误登记")
+        after = reports.monthly_ranking(
+            store, reports.Period.month(2025, 3), WorkCalendar(), as_of=dt.date(2025, 4, 30)
+        )
+    said = [str(w) for w in after.warnings]
+    (note,) = [w for w in said if "withdrawn" in w]
+    assert "XC-龙泉所-7（龙泉所 2025-03-07）" in note and "XC-四月" not in note, note
+    assert "已撤销的巡查 1 条不计入" in note
+    assert not [w for w in map(str, before.warnings) if "withdrawn" in w]

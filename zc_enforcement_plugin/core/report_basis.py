@@ -26,6 +26,7 @@ from .domain import (
     REFERRAL_BASIC_FARMLAND_AREA,
     REFERRAL_CULTIVATED_AREA,
     TOWN_NAME,
+    first_of,
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
 from .ledger_records import office_aliases_in, under_current_names
@@ -291,6 +292,9 @@ class ReportContext:
     offices: list[str]
     warnings: list[str]
     standings: CaseStandings = field(default_factory=lambda: CaseStandings())
+    # Patrols withdrawn (recorded by mistake): in no figure, named in the notes of a report
+    # whose weeks they fall in, so its figures can be traced to the ledger's rows.
+    withdrawn_patrols: list = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -476,7 +480,10 @@ def _read_ledger(
         if case is not None:
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
-    patrols = ledger.patrols(end=as_of)
+    withdrawn_ids = {withdrawal.patrol_id for withdrawal in ledger.patrol_withdrawals()}
+    every_patrol = ledger.patrols(end=as_of, include_withdrawn=bool(withdrawn_ids))
+    withdrawn = under_current_names([p for p in every_patrol if p.id in withdrawn_ids], aliases)
+    patrols = [p for p in every_patrol if p.id not in withdrawn_ids]
     configured = ledger.configured_offices()
     named |= {record.office for record in patrols} | configured
     patrols = under_current_names(patrols, aliases)
@@ -493,7 +500,16 @@ def _read_ledger(
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
     return ReportContext(
-        as_of, calendar, rules, spots, cases, patrols, offices, warnings, standings
+        as_of, calendar, rules, spots, cases, patrols, offices, warnings, standings, withdrawn
+    )
+
+
+def withdrawn_patrols_note(patrols: list) -> Bilingual:
+    """The note naming the patrols withdrawn that a report's weeks would otherwise count."""
+    listed = first_of([f"{p.id}（{p.office} {p.date}）" for p in patrols], 10, "、")
+    return Bilingual(
+        f"已撤销的巡查 {len(patrols)} 条不计入：{listed}",
+        f"{len(patrols)} patrols withdrawn, not counted: {listed}",
     )
 
 

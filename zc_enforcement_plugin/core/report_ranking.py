@@ -61,6 +61,7 @@ from .report_basis import (
     stop_order_by,
     text_column,
     unopened_cases,
+    withdrawn_patrols_note,
 )
 from .workdays import (
     WorkCalendar,
@@ -425,6 +426,9 @@ def _office_figures(
         shortfalls = weekly_compliance(
             context.patrols, offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
         )
+        withdrawn = [p for p in context.withdrawn_patrols if weeks[0] <= p.date <= weeks[1]]
+        if withdrawn:
+            context.warn(withdrawn_patrols_note(withdrawn))
         short = {}
         for shortfall in shortfalls:
             short[shortfall.office] = short.get(shortfall.office, 0) + 1
