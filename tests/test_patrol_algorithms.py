@@ -22,7 +22,11 @@ X0, Y0 = 39_580_000.0, 4_050_000.0
 
 @pytest.fixture
 def ledger_path(tmp_path):
-    path = tmp_path / "ledger.gpkg"
+    return two_offices_ledger(tmp_path / "ledger.gpkg")
+
+
+def two_offices_ledger(path):
+    """A ledger of one spot of 城南所 (S0) and one of 龙泉所 (S1), no patrol yet."""
     with ledger.GeoPackageLedger(path) as store:
         spots = [
             ledger.SpotRecord({"JCBH": f"S{i}", "SMC": office}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))

@@ -11,10 +11,9 @@ import re
 import sqlite3
 
 import pytest
-import shapely
 from qgis.core import QgsProcessingException
 
-from tests.test_patrol_algorithms import run, week_of_3_march
+from tests.test_patrol_algorithms import run, two_offices_ledger, week_of_3_march
 from zc_enforcement_plugin.core import ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL
@@ -22,20 +21,13 @@ from zc_enforcement_plugin.core.ledger_gpkg import create_ledger_file
 from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers, copy_ledger
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
-X0, Y0 = 39_580_000.0, 4_050_000.0
-
 
 @pytest.fixture
 def ledger_path(tmp_path):
     """Two offices; 城南所 patrolled Mon, Wed, Fri of the week of 2025-03-03, 龙泉所 three
     times too, but its Friday patrol is 城南所's recorded under 龙泉所 by mistake."""
-    path = tmp_path / "ledger.gpkg"
+    path = two_offices_ledger(tmp_path / "ledger.gpkg")
     with ledger.GeoPackageLedger(path) as store:
-        spots = [
-            ledger.SpotRecord({"JCBH": f"S{i}", "SMC": office}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))
-            for i, office in enumerate(("城南所", "龙泉所"))
-        ]
-        store.import_batch("b", spots)
         for office, days in (("城南所", (3, 5, 7)), ("龙泉所", (3, 5, 7))):
             for day in days:
                 store.add_patrol(

@@ -23,8 +23,8 @@ from .clock import in_china_time
 
 @dataclass
 class CaptureInfo:
-    # ISO: a photo's camera's local time (+offset when the camera gives it); a video's or
-    # recording's with its offset, Beijing time unless the file stated another
+    # ISO: the camera's clock time, with its offset where the file gives one (a photo's EXIF
+    # may); a phone's video or recording in Beijing time with +08:00 (read_recording_metadata)
     taken_at: str | None = None
     lon: float | None = None
     lat: float | None = None

@@ -546,10 +546,10 @@ def metres_from_spot(record: EvidenceRecord, spot_geometry) -> float | None:
 
 
 def evidence_day(record: EvidenceRecord) -> dt.date | None:
-    """The day a photo, video or recording was made: the time the file says (a photo's EXIF,
-    the camera's local time; a video's or recording's, in Beijing time or with its own offset),
-    else the file's own modification time (stored in UTC) in Beijing time, the same day on every
-    computer whatever its zone; None when neither is known (not the day it was attached)."""
+    """The day a photo, video or recording was made: the time the file says (capture_metadata:
+    a camera's clock time as written, a phone's video with its offset), else the file's own
+    modification time (stored in UTC) in Beijing time, the same day on every computer whatever
+    its zone; None when neither is known (not the day it was attached)."""
     if record.taken_at:
         taken = str(record.taken_at)
         with contextlib.suppress(ValueError):

@@ -1077,31 +1077,18 @@ def _migration_15(schema: str) -> list[str]:
     is opened from a patrol withdrawn: triggers, for every role, each waiting for the other
     on the patrol's lock (LOCK_PATROL). No row is changed."""
     table, patrols, cases = ls.T_PATROL_WITHDRAWALS, ls.T_PATROLS, ls.T_CASES
-    lock = f"PERFORM pg_advisory_xact_lock({LOCK_PATROL}, hashtext(%s));"
-    cased = f"""CREATE FUNCTION zc_patrol_not_cased() RETURNS trigger LANGUAGE plpgsql
-        SET search_path = pg_catalog, pg_temp AS $$
-        BEGIN
-          {lock % f"NEW.{ls.C_PATROL_NUMBER}"}
-          IF EXISTS (SELECT 1 FROM "{schema}".{cases}
-                     WHERE {ls.C_PATROL_ID} = NEW.{ls.C_PATROL_NUMBER}) THEN
-            RAISE EXCEPTION '{ls.patrol_cased("%")}', NEW.{ls.C_PATROL_NUMBER},
-              NEW.{ls.C_PATROL_NUMBER} USING ERRCODE = 'ZC001';
-          END IF;
-          RETURN NEW;
-        END $$"""
-    withdrawn = f"""CREATE FUNCTION zc_case_patrol_not_withdrawn() RETURNS trigger
-        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-        BEGIN
-          IF NEW.{ls.C_PATROL_ID} IS NOT NULL THEN
-            {lock % f"NEW.{ls.C_PATROL_ID}"}
-            IF EXISTS (SELECT 1 FROM "{schema}".{table}
-                       WHERE {ls.C_PATROL_NUMBER} = NEW.{ls.C_PATROL_ID}) THEN
-              RAISE EXCEPTION '{ls.patrol_withdrawn("%")}', NEW.{ls.C_PATROL_ID},
-                NEW.{ls.C_PATROL_ID} USING ERRCODE = 'ZC001';
-            END IF;
-          END IF;
-          RETURN NEW;
-        END $$"""
+    cased = _patrol_guard(
+        "zc_patrol_not_cased",
+        f"NEW.{ls.C_PATROL_NUMBER}",
+        f'"{schema}".{cases} WHERE {ls.C_PATROL_ID}',
+        ls.patrol_cased("%"),
+    )
+    withdrawn = _patrol_guard(
+        "zc_case_patrol_not_withdrawn",
+        f"NEW.{ls.C_PATROL_ID}",
+        f'"{schema}".{table} WHERE {ls.C_PATROL_NUMBER}',
+        ls.patrol_withdrawn("%"),
+    )
     sees = f'{ls.C_PATROL_NUMBER} IN (SELECT {ls.C_PATROL_NUMBER} FROM "{schema}".{patrols})'
     return [
         f"""CREATE TABLE {table} (
@@ -1130,6 +1117,24 @@ def _migration_15(schema: str) -> list[str]:
         f"CREATE POLICY {OWNER_READS} ON {table} FOR SELECT TO {ROLE_OWNER} USING (true)",
         f"UPDATE {ls.T_META} SET value = '9' WHERE key = '{ls.META_SCHEMA_VERSION}'",
     ]
+
+
+def _patrol_guard(name: str, number: str, rows_where: str, refusal: str) -> str:
+    """A trigger function refusing a row whose patrol ``number`` (an expression of NEW; NULL:
+    no patrol, let through) has rows in ``rows_where`` (a table and the column compared with
+    it), with ``refusal`` (its % the number). It takes the patrol's lock first (LOCK_PATROL),
+    then reads what the other side committed."""
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          IF {number} IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock({LOCK_PATROL}, hashtext({number}));
+            IF EXISTS (SELECT 1 FROM {rows_where} = {number}) THEN
+              RAISE EXCEPTION '{refusal}', {number}, {number} USING ERRCODE = 'ZC001';
+            END IF;
+          END IF;
+          RETURN NEW;
+        END $$"""
 
 
 PG_MIGRATIONS = (

@@ -117,7 +117,8 @@ C_SIZE = "size"
 C_ORIGINAL_NAME = "original_name"
 C_FILE_MODIFIED = "file_modified"
 # When the file says it was made (capture_metadata): a photo's EXIF DateTimeOriginal as the
-# camera wrote it (local time), a video's or recording's in Beijing time (+08:00)
+# camera wrote it (local time), a phone's video or recording in Beijing time (+08:00), another
+# camera's as its clock showed
 C_TAKEN_AT = "taken_at"
 C_GPS_LON = "gps_lon"
 C_GPS_LAT = "gps_lat"

@@ -481,7 +481,7 @@ def _read_ledger(
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
     withdrawn_ids = {withdrawal.patrol_id for withdrawal in ledger.patrol_withdrawals()}
-    every_patrol = ledger.patrols(end=as_of, include_withdrawn=bool(withdrawn_ids))
+    every_patrol = ledger.patrols(end=as_of, include_withdrawn=True)
     withdrawn = under_current_names([p for p in every_patrol if p.id in withdrawn_ids], aliases)
     patrols = [p for p in every_patrol if p.id not in withdrawn_ids]
     configured = ledger.configured_offices()
