@@ -1416,6 +1416,23 @@ def test_an_empty_protection_layer_is_said_to_be_empty_not_far_away(provider):
         assert "coordinate reference system" not in said[0]
 
 
+def test_a_land_use_layer_without_geometry_leaves_its_fields_empty_as_if_not_given(provider):
+    """Said to be left empty "as for a layer not given", such a layer once gave GDMJ 0 and
+    SFGD 0: "no cultivated land", from a layer that held none of the spot's land."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(None, ["0101"])], f"field={domain.LAND_CLASS_CODE}:string", name="无几何地类"
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "LAND_USE": parcels}, log)["OUTPUT"])
+    for name in (domain.CULTIVATED_AREA, domain.CULTIVATED_FLAG, domain.UNSURVEYED_AREA):
+        assert out["S1"][name] is None or out["S1"][name] == NULL, name
+    assert out["S1"][domain.SPOT_AREA] > 9000
+    assert "未提供地类图斑图层" in out["S1"][domain.VERDICT_REASON]
+    said = [m for m in log.messages if "无几何地类" in m]
+    assert len(said) == 1 and "(1 features)" in said[0], log.messages
+
+
 def test_a_red_line_in_degrees_declared_as_zone_39_stops_naming_layer_and_crs(provider):
     """Read only near the spots, such a layer reached none: without this it gave every spot
     STHXMJ 0 and a warning, and a spot inside the red line could pass as clear of it."""

@@ -57,8 +57,10 @@ def read_land_use(
 ) -> screening.LayerInput | None:
     """The parcels near the spots with their class codes (read with four digits where a number
     field lost the leading zero) and, when ridges are deducted, their KCXS as stored: the engine
-    reports empty or unreadable values by spot. None when the user cancelled. read_all: a
-    feature limit takes the layer's first N features, so no spatial filter may come first."""
+    reports empty or unreadable values by spot. None when the user cancelled, and for a layer
+    without any geometry, which classes nothing: as if not given (its fields NULL, not a 0 that
+    says "no cultivated land"). read_all: a feature limit takes the layer's first N features,
+    so no spatial filter may come first."""
     wanted = [class_field] + ([domain.RIDGE_COEFFICIENT] if deduct_ridges else [])
     found = domain_fields(source, label, wanted, feedback)
     # A field the layer lacks is asked for by its own name: read_source refuses it, naming
@@ -77,7 +79,8 @@ def read_land_use(
     if feedback.isCanceled():
         return None
     keyed_by_domain(arrays, names)
-    warn_if_apart(arrays, label, source, spot_boxes, feedback)
+    if warn_if_apart(arrays, label, source, spot_boxes, feedback):
+        return None
     raw_codes = arrays.attributes[class_field]
     # Three-digit codes are read by what the whole field holds (a scan of the layer, ~50 ms
     # on a district): asked only when some were read.
@@ -381,7 +384,7 @@ def check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs) -
 
 
 def warn_if_apart(arrays, label, source, spot_boxes, feedback) -> bool:
-    """Warns when no feature of a protection layer comes near the spots: its areas will all
+    """Warns when no feature of an overlay layer comes near the spots: its areas will all
     be 0, which is right for a distant zone but also what a wrong CRS gives. True when the
     layer has no feature with a geometry at all."""
     boxes = spot_boxes[np.all(np.isfinite(spot_boxes), axis=1)]

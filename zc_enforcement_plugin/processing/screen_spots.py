@@ -390,7 +390,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
         if feedback.isCanceled():
             return {}
-        # A protection layer without any geometry screens nothing: as if not given.
+        # A layer without any geometry screens nothing: as if not given.
         layers = {key: layer for key, layer in layers.items() if layer is not None}
         if domain.LAYER_APPROVALS in layers:
             warn_if_terms_unjudged(
