@@ -187,6 +187,15 @@ def test_measuring_epsg_zone_choice():
     assert areas.gk3_zone_epsg(25) == 4513 and areas.gk3_zone_epsg(45, prefixed=False) == 4554
 
 
+def test_a_longitude_on_the_line_between_two_zones_is_measured_in_the_eastern_one():
+    """n = int((L + 1.5) / 3), by hand: 115.5° (38.5 × 3) is zone 39, as 118.5° is zone 40;
+    rounding half to even put the first in zone 38."""
+    assert areas.measuring_epsg(4490, (115.5, 36.0)) == 4527  # zone 39
+    assert areas.measuring_epsg(4490, (118.5, 36.0)) == 4528  # zone 40
+    assert areas.measuring_epsg(4490, (115.4999, 36.0)) == 4526  # zone 38
+    assert areas.gk3_zones([115.5, 116.9, 118.4999, np.nan]).tolist()[:3] == [39, 39, 39]
+
+
 def test_gk3_zone_is_the_inverse_of_gk3_zone_epsg():
     for zone in range(25, 46):
         for prefixed in (True, False):

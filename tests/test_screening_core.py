@@ -343,6 +343,21 @@ def test_ridge_coefficients_outside_0_to_1_count_as_0_naming_each_parcel_and_val
     assert "P0 为“1.5”" in message and "P1 为“-0.1”" in message
 
 
+def test_a_ridge_coefficient_above_a_half_is_deducted_and_said_as_a_likely_percentage():
+    """KCXS 1 (1 % typed as a number?) takes the whole parcel off the cultivated land: done
+    as the layer says, and said, naming the parcel; 0.5 and under is usual and said by none."""
+    lu = land_use(
+        [box(-100, -100, 50, 200), box(50, -100, 200, 200)], ["0101", "0103"], kcxs=[1, 0.5]
+    )
+    r = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}, deduct_ridges=True)
+    # 5,000 m² on each parcel: all of the first deducted, half of the second.
+    assert r.fields[domain.CULTIVATED_AREA][0] == 2500.0
+    assert r.fields[domain.AGRICULTURAL_AREA][0] == 7500.0
+    (message,) = [m for m in r.messages if domain.RIDGE_COEFFICIENT in m]
+    assert "S0" in message and "大于 0.5" in message and "百分数" in message
+    assert "P0 为“1”" in message and "P1" not in message
+
+
 @pytest.mark.parametrize(("mu", "flag"), [(4.99, False), (5.01, True), (5.0, True)])
 def test_criminal_flag_at_basic_farmland_threshold(mu, flag):
     height = mu * MU / 100.0
@@ -851,6 +866,18 @@ def test_a_repaired_spot_s_note_says_what_the_repair_did_to_its_area():
     assert "平面面积按原坐标直接计算为 9,600.00 平方米，修复后为 10,400.00 平方米" in notes[1]
     assert "面积未变" in notes[2]
     assert r.fields[domain.SPOT_AREA].tolist()[:2] == [5000.0, 10400.0]
+
+
+def test_a_spot_in_a_hole_drawn_outside_its_red_line_s_shell_is_found_inside_the_repaired_line():
+    """Repaired, such a hole is red line too (as a spot's is land of the spot, above); the
+    search index once held the feature by GEOS's envelope, its shell's, and a spot in the hole
+    alone met nothing: STHXMJ 0 inside the repaired red line."""
+    shell = box(1000, 0, 1100, 100).exterior.coords
+    red = shapely.Polygon(shell, [box(1200, 0, 1220, 20).exterior.coords])
+    layers = {domain.LAYER_RED_LINE: plain([red], ["红线-1"])}
+    f = run([box(1205, 5, 1215, 15)], layers).fields
+    assert f[domain.RED_LINE_AREA].tolist() == [100.0]
+    assert "红线-1" in f[domain.GEOMETRY_NOTE][0]  # the repaired feature it hits, named
 
 
 # --- edges a mutation review found untested ----------------------------------------------------

@@ -57,3 +57,80 @@ def test_cultivated_land_outside_farmland_plus_unknown_land_under_10_mu_is_no_re
     f = run([strip(15)], layers).fields
     assert f[domain.CRIMINAL_FLAG][0] is not None
     assert not f[domain.CRIMINAL_FLAG][0]
+
+
+def test_basic_farmland_wholly_approved_is_checked_however_fully_the_spot_is_covered():
+    """A facility-land filing over basic farmland, covering the whole spot, was 已批准覆盖 at
+    priority 4, while the same spot 90 % covered was checked at priority 3: the more fully
+    approved spot was the less checked. Both are checked now, the farmland named."""
+    lu = land_use([box(-10, -10, 110, 110)], ["0601"])
+    bf = plain([box(-10, -10, 110, 110)], ["B1"])
+    for cover in (100, 90):
+        ap = LayerInput(
+            arr(box(0, 0, cover, 100)),
+            np.array(["设-1"], dtype=object),
+            kinds=np.array(["设施农用地"], dtype=object),
+        )
+        layers = every_protection_layer(
+            **{
+                domain.LAYER_LAND_USE: lu,
+                domain.LAYER_BASIC_FARMLAND: bf,
+                domain.LAYER_APPROVALS: ap,
+            }
+        )
+        f = run([box(0, 0, 100, 100)], layers, approval_share=0.95).fields
+        reason = f[domain.VERDICT_REASON][0]
+        if cover == 100:
+            assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK, reason
+            assert f[domain.REVIEW_PRIORITY][0] == 3
+            assert "均在批准范围内" in reason and "核实批准是否包含占用永久基本农田" in reason
+            assert "设施农用地" in reason
+        else:  # 1.5 亩 of basic farmland outside the filing: taken
+            assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_ILLEGAL, reason
+            assert f[domain.REVIEW_PRIORITY][0] == 2
+
+
+def test_farmland_inside_approvals_beside_other_land_is_not_called_clear_of_protection():
+    """Other agricultural land outside the approval, basic farmland inside it: the reason names
+    both and never says the spot touches no protection layer."""
+    lu = land_use([box(-10, -10, 50, 110), box(50, -10, 110, 110)], ["0702", "0301"])
+    bf = plain([box(0, 0, 40, 100)], ["B1"])
+    ap = plain([box(0, 0, 50, 100)], ["批-1"])
+    layers = every_protection_layer(
+        **{
+            domain.LAYER_LAND_USE: lu,
+            domain.LAYER_BASIC_FARMLAND: bf,
+            domain.LAYER_APPROVALS: ap,
+        }
+    )
+    f = run([box(0, 0, 100, 100)], layers).fields
+    reason = f[domain.VERDICT_REASON][0]
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK, reason
+    assert "占用其他农用地 7.50 亩" in reason and "均在批准范围内" in reason
+    assert "不涉及各保护图层" not in reason
+
+
+def test_a_sliver_of_other_land_under_0_01_mu_does_not_call_for_a_field_check():
+    """A parcel edge 2 mm inside a construction spot (0.2 m² of forest) or a gap of 0.2 m²
+    between parcels: digitising, as a sliver of a protection layer is, not land taken. At
+    0.01 亩 (6.7 m² here) it counts."""
+    cases = {
+        "forest sliver": (
+            [box(-10, -10, 99.998, 110), box(99.998, -10, 200, 110)],
+            ["0702", "0301"],
+        ),
+        "gap": ([box(-10, -10, 99.998, 110), box(100, -10, 200, 110)], ["0702", "0702"]),
+        "forest strip": (
+            [box(-10, -10, 99.933, 110), box(99.933, -10, 200, 110)],
+            ["0702", "0301"],
+        ),
+    }
+    verdicts = {}
+    for name, (parcels, codes) in cases.items():
+        layers = every_protection_layer(**{domain.LAYER_LAND_USE: land_use(parcels, codes)})
+        f = run([box(0, 0, 100, 100)], layers).fields
+        verdicts[name] = (f[domain.SUGGESTED_VERDICT][0], f[domain.VERDICT_REASON][0])
+    assert verdicts["forest sliver"][0] == domain.SUGGEST_NO_CONCERN, verdicts
+    assert verdicts["gap"][0] == domain.SUGGEST_NO_CONCERN, verdicts
+    assert verdicts["forest strip"][0] == domain.SUGGEST_FIELD_CHECK, verdicts
+    assert "占用其他农用地 0.01 亩" in verdicts["forest strip"][1]

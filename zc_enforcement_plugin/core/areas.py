@@ -217,6 +217,14 @@ def areas(
 
 
 # --- measuring CRS --------------------------------------------------------------------------------
+def gk3_zones(lon: np.ndarray | float) -> np.ndarray:
+    """The CGCS2000 3-degree Gauss-Krüger zone of each longitude (degrees east), as floats
+    (NaN stays NaN): zone n spans 3n − 1.5° to 3n + 1.5°, a longitude on the line between two
+    in the eastern one, the survey's rule n = int((L + 1.5) / 3). Python's round(L / 3),
+    rounding half to even, sent 118.5° east to zone 40 but 115.5° west to zone 38."""
+    return np.floor((np.asarray(lon, dtype=float) + 1.5) / 3.0)
+
+
 def gk3_zone_epsg(zone: int, prefixed: bool = True) -> int:
     """EPSG code of the CGCS2000 3-degree Gauss-Krüger zone (zone-prefixed x or not)."""
     if not domain.GK3_FIRST_ZONE <= zone <= domain.GK3_LAST_ZONE:
@@ -307,7 +315,7 @@ def measuring_epsg(
 
     A CGCS2000 3-degree GK CRS is used as is. Anything else (geographic 4490/4326, 6-degree
     zones, other projections) is measured in the 3-degree zone containing the layer's centroid,
-    zone = round(lon / 3); the zone-prefixed code is the default because the district's survey
+    zone gk3_zones gives; the zone-prefixed code is the default because the district's survey
     data come in it (EPSG:4527). A missing CRS is refused: data are never assumed to be in one.
     """
     # The layer's label in each half (a whole pair inside the Chinese half showed its English).
@@ -336,7 +344,7 @@ def measuring_epsg(
             "and latitude, so no zone can be chosen: they do not fit that CRS (3-degree "
             "zone-prefixed coordinates under a 6-degree zone's CRS, say); check the layer's CRS"
         )
-    zone = int(round(lon / 3.0))
+    zone = int(gk3_zones(lon))
     try:
         return gk3_zone_epsg(zone, prefixed)
     except ValueError as exc:

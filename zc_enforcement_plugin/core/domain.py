@@ -52,6 +52,9 @@ SPOT_MONITORED_AREA = "JCMJ"
 LAND_CLASS_CODE = "DLBM"
 LAND_CLASS_NAME = "DLMC"
 RIDGE_COEFFICIENT = "KCXS"  # field-ridge deduction coefficient, 0..1
+# Above it a KCXS is said, though deducted: ridges take a few hundredths of flat land and well
+# under half of the steepest terraces, so 0.8 or 1 is more likely a percentage typed as a number.
+RIDGE_COEFFICIENT_USUAL_MAX = 0.5
 VILLAGE_CODE = "ZLDWDM"
 
 CULTIVATED_CODES = ("0101", "0102", "0103")  # paddy, irrigated, dry

@@ -203,17 +203,27 @@ def _ridge_coefficients(
     layer: LayerInput, ov: Overlay, cult: np.ndarray, keys: list[str], messages: list[str]
 ) -> np.ndarray:
     """KCXS of the cultivated pieces' parcels; missing, unreadable or outside 0..1 counts as 0,
-    reported for each spot it touches, naming the parcels and their values to correct."""
+    reported for each spot it touches, naming the parcels and their values to correct. One
+    above domain.RIDGE_COEFFICIENT_USUAL_MAX is deducted as given and reported too: a percentage
+    typed as a number ("1" for 1 %) would take the whole parcel off the cultivated land."""
     raw = np.asarray(layer.ridge_coefficients, dtype=object)[ov.feat[cult]]
     k = np.array([_number(v) for v in raw], dtype=float)
     missing = np.isnan(k)
     wrong = ~missing & ((k < 0.0) | (k > 1.0))
+    unusual = ~missing & ~wrong & (k > domain.RIDGE_COEFFICIENT_USUAL_MAX)
     spots, feats = ov.spot[cult], ov.feat[cult]
-    names = feature_names(layer) if (missing | wrong).any() else []
+    names = feature_names(layer) if (missing | wrong | unusual).any() else []
     order = np.lexsort((feats, spots))  # by spot, then parcel
+    usual = f"{domain.RIDGE_COEFFICIENT_USUAL_MAX:g}"
     for bad, what, what_en in (
-        (missing, "为空或不是数字", "empty or not a number"),
-        (wrong, "不在 0..1 之间", "not within 0..1"),
+        (missing, "为空或不是数字，按 0 处理", "empty or not a number, taken as 0"),
+        (wrong, "不在 0..1 之间，按 0 处理", "not within 0..1, taken as 0"),
+        (
+            unusual,
+            f"大于 {usual}，远超常见田坎系数，已按原值扣除，请核对是否误填百分数",
+            f"above {usual}, far above usual ridge coefficients, deducted as given: check it "
+            "is not a percentage",
+        ),
     ):
         by_spot: dict[int, list[tuple[str, str]]] = {}
         for at in order[bad[order]].tolist():
@@ -224,10 +234,10 @@ def _ridge_coefficients(
             )
         for i, parcels in by_spot.items():
             messages.append(
-                f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}，按 0 处理："
+                f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}："
                 + "，".join(zh for zh, _ in parcels)
                 + f" / spot {keys[i]}: ridge coefficient {domain.RIDGE_COEFFICIENT} of cultivated "
-                f"parcels {what_en}, taken as 0: " + "; ".join(en for _, en in parcels)
+                f"parcels {what_en}: " + "; ".join(en for _, en in parcels)
             )
     return np.where(missing | wrong, 0.0, k)
 

@@ -156,12 +156,17 @@ def suggest_verdicts(
     # What the verdict counts: an overlap the report shows, at least 0.01 亩.
     red, mining, zones = mu(red_area) > 0, mu(mining_area) > 0, mu(zones_area) > 0
     bf_hit, cult_hit = mu(bf_unapp) > 0, mu(cult_unapp) > 0
+    # Basic farmland all inside approvals: lawful only if the approval may take it (a facility
+    # agricultural filing or temporary land mostly may not), so never 已批准覆盖 on the
+    # approval's strength alone: the more fully approved spot must not be the less checked.
+    bf_in_approvals = (mu(bf) > 0) & ~bf_hit
     touched = [bf_unapp, red_area, mining_area, zones_area, cult_unapp]
     slivers = np.any([shows(a) & (mu(a) == 0) for a in touched], axis=0)
     priority = np.full(n, 4, dtype=np.int64)
     priority[cult_hit | zones] = 3
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
+    priority[bf_in_approvals & (priority > 3)] = 3
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
     # Covered but for float noise is covered whole: a union of overlapping approvals comes out
     # a hair under the spot, which must not fail a 100 % rule or read as 99.9 %.
@@ -170,7 +175,7 @@ def suggest_verdicts(
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
     # not lift the red line. Such spots are checked in the field, or suspected when referable.
-    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~restoring
+    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring
     # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
     share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
@@ -210,6 +215,7 @@ def suggest_verdicts(
             why.append(f"{domain.UNSURVEYED_LABEL_ZH} {unclassed_mu:.2f} 亩可能为耕地")
         return "，".join(why)
 
+    farmland = label[domain.LAYER_BASIC_FARMLAND]
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
     reason: list[list[str]] = [[] for _ in range(n)]
     for i in range(n):
@@ -251,6 +257,11 @@ def suggest_verdicts(
         if zones[i]:
             mining_use.append(f"涉及{label[domain.LAYER_THREE_ZONES]} {zones_mu_text[i]}")
         kind = f"（{approval_kinds[i]}）" if approval_kinds[i] else ""
+        farmland_approved = (
+            [f"涉及{farmland} {bf_mu_text[i]}，均在批准范围内", "核实批准是否包含占用永久基本农田"]
+            if bf_in_approvals[i]
+            else []
+        )
         if approved[i]:
             verdict[i] = domain.SUGGEST_APPROVED
             reason[i] = [f"{approvals}覆盖 {share_text[i]}{kind}", *mining_use]
@@ -268,19 +279,20 @@ def suggest_verdicts(
         restore_check = ["核实临时用地是否按期复垦"] if restoring[i] else []
         if taken and (criminal[i] or not covered[i]):
             verdict[i] = domain.SUGGEST_ILLEGAL
-            reason[i] = [*taken, *mining_use, cover]
+            reason[i] = [*taken, *farmland_approved, *mining_use, cover]
             continue
         if taken:  # mostly approved: is the rest taken beyond the approval, or allowed?
             check = [
                 *(["核实是否超出批准范围占地"] if bf_hit[i] or cult_hit[i] else []),
                 *(["核实是否属生态保护红线内允许的活动"] if red[i] else []),
             ]
-            reason[i] = [*taken, *mining_use, cover, *check, *restore_check]
+            reason[i] = [*taken, *farmland_approved, *mining_use, cover, *check, *restore_check]
             continue
         if mining_use:
             reason[i] = [
                 *mining_use,
                 "核实是否采矿或有其他违法用途",
+                *farmland_approved,
                 *scale_unknown,
                 cover,
                 *restore_check,
@@ -289,21 +301,23 @@ def suggest_verdicts(
         if restoring[i]:
             # Temporary land in its restoration year is lawfully held, whatever the land:
             # what the field check is for is whether it is being restored.
-            reason[i] = [cover, *restore_check]
+            reason[i] = [cover, *farmland_approved, *restore_check]
             priority[i] = min(priority[i], 3)
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
             land_use = label[domain.LAYER_LAND_USE]
-            reason[i] = [f"未提供{land_use}图层，无法排除占用耕地", cover]
+            reason[i] = [f"未提供{land_use}图层，无法排除占用耕地", *farmland_approved, cover]
             continue
+        # Land the report shows (≥ 0.01 亩), the rule of the protection layers above: a parcel's
+        # edge never meets a spot's exactly, and a sliver of 0.00 亩 is digitising.
         other = [
             f"占用{zh[g]} {shown_mu(float(fields[name][i])):.2f} 亩"
             for g, name in domain.LAND_GROUP_FIELDS.items()
             if g in (domain.LAND_GROUP_AGRICULTURAL, domain.LAND_GROUP_UNUSED)
-            and fields[name][i] > TOL
+            and shown_mu(float(fields[name][i])) > 0
         ]
-        if fields[domain.UNSURVEYED_AREA][i] > TOL:
-            sqm = float(fields[domain.UNSURVEYED_AREA][i])
+        sqm = float(fields[domain.UNSURVEYED_AREA][i])
+        if shown_mu(sqm) > 0:
             other.append(f"{domain.UNSURVEYED_LABEL_ZH} {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
@@ -312,23 +326,27 @@ def suggest_verdicts(
         here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
         if other:
             # Not the words of the verdict 未涉及保护图层, which this spot does not get.
-            reason[i] = [*other, *scale_unknown, unknown or f"不涉及各保护图层{sliver}", cover]
+            # Not "of no protection layer" where basic farmland lies inside approvals.
+            clear = (
+                [unknown] if unknown else [] if farmland_approved else [f"不涉及各保护图层{sliver}"]
+            )
+            reason[i] = [*other, *farmland_approved, *scale_unknown, *clear, cover]
         elif unknown:
-            reason[i] = [here, *scale_unknown, f"{unknown}{sliver}", *cover_part]
+            reason[i] = [
+                here,
+                *farmland_approved,
+                *scale_unknown,
+                f"{unknown}{sliver}",
+                *cover_part,
+            ]
         elif approval_notes[i]:
             # An approval that ended before the image, or came after it, is what the spot is
             # about: not restored after its term (到期未复垦), or used before approval (边报边用).
-            reason[i] = [here, "核实是否到期未复垦或边报边用", *cover_part]
+            reason[i] = [here, "核实是否到期未复垦或边报边用", *farmland_approved, *cover_part]
             priority[i] = min(priority[i], 3)
-        elif mu(bf[i]) > 0:
+        elif farmland_approved:
             # Basic farmland inside approvals: taken, if lawfully; not "no protection layer".
-            reason[i] = [
-                here,
-                f"涉及{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}，均在批准范围内",
-                "核实批准是否包含占用永久基本农田",
-                *cover_part,
-            ]
-            priority[i] = min(priority[i], 3)
+            reason[i] = [here, *farmland_approved, *cover_part]
         else:
             verdict[i] = domain.SUGGEST_NO_CONCERN
             reason[i] = [f"{here}，未涉及保护图层{sliver}", *cover_part]

@@ -145,7 +145,7 @@ def _majority_lon_lat(source, authid: str) -> tuple[float, float] | None:
     if len(centres) == 0:
         return None
     lon, lat = areas.to_lon_lat(centres, authid).T
-    zones = np.round(lon / 3.0)
+    zones = areas.gk3_zones(lon)
     known = np.isfinite(zones) & np.isfinite(lat)
     in_china = known & (zones >= domain.GK3_FIRST_ZONE) & (zones <= domain.GK3_LAST_ZONE)
     candidates = in_china if in_china.any() else known
