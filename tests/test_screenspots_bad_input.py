@@ -1386,6 +1386,39 @@ def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, t
     assert said and "Point" in said[0] and "LineString" in said[0], log.messages
 
 
+def test_a_file_of_several_layers_given_without_a_layer_name_stops_naming_them(provider, tmp_path):
+    """QGIS opens such a file's first layer: a district outline (XZQ) given as basic farmland
+    made every spot on it taken farmland, at referral scale, with nothing said."""
+    path = tmp_path / "district.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    for name, rows, fields in (
+        ("XZQ", [(square(-1000, -1000, 5000), ["淄川区"])], "field=XZQMC:string"),
+        ("YJJBNT", [(square(0, 0, 10), ["B1"])], "field=JBNTTBBH:string"),
+    ):
+        options.layerName = name
+        options.actionOnExistingFile = (
+            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+            if path.exists()
+            else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
+        )
+        layer = memory_layer(rows, fields)
+        error = QgsVectorFileWriter.writeAsVectorFormatV3(
+            layer, str(path), QgsProject.instance().transformContext(), options
+        )
+        assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "BASIC_FARMLAND": str(path)})
+    message = str(error.value)
+    assert "BASIC_FARMLAND" in message and str(path) in message, message
+    assert "XZQ" in message and "YJJBNT" in message and "layername=XZQ" in message, message
+    # Named, the layer is read: 100 m² of the spot (planar; 99.98 on the ellipsoid) is basic
+    # farmland, not all of it.
+    out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": f"{path}|layername=YJJBNT"})["OUTPUT"])
+    assert out["S1"][domain.BASIC_FARMLAND_AREA] == pytest.approx(100.0, rel=1e-3)
+
+
 def test_a_table_without_geometry_stops_naming_it(provider):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
     table = QgsVectorLayer(f"None?field={domain.RED_LINE_NAME}:string", "红线属性表", "memory")
@@ -1750,7 +1783,9 @@ def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_pa
         with pytest.raises(QgsProcessingException) as stop:
             processing.run(f"zcenforcement:{algorithm}", parameters)
         message = str(stop.value)
-        assert f"{parameter}: " in message and str(given) in message and said in message, message
+        assert (
+            f"(parameter {parameter}): " in message and str(given) in message and said in message
+        ), message
 
 
 @pytest.mark.parametrize(
@@ -1786,7 +1821,7 @@ def test_a_relative_path_is_checked_as_a_file_too(
         with pytest.raises(QgsProcessingException) as stop:
             processing.run(f"zcenforcement:{algorithm}", parameters)
         message = str(stop.value)
-        assert f"{parameter}: " in message and str(tmp_path / given) in message, message
+        assert f"(parameter {parameter}): " in message and str(tmp_path / given) in message, message
         assert said in message, message
 
 
@@ -1824,7 +1859,9 @@ def test_a_file_that_is_not_a_raster_is_named_as_such(provider, tmp_path, algori
         with pytest.raises(QgsProcessingException) as stop:
             processing.run(f"zcenforcement:{algorithm}", parameters)
         message = str(stop.value)
-        assert f"{parameter}: " in message and str(given) in message and said in message, message
+        assert (
+            f"(parameter {parameter}): " in message and str(given) in message and said in message
+        ), message
 
 
 @pytest.mark.parametrize(
@@ -1855,7 +1892,7 @@ def test_an_image_in_a_folder_qgis_takes_for_an_archive_is_said_so(
     with pytest.raises(QgsProcessingException) as stop:
         processing.run(f"zcenforcement:{algorithm}", parameters)
     message = str(stop.value)
-    assert f"{parameter}: " in message and str(image) in message, message
+    assert f"(parameter {parameter}): " in message and str(image) in message, message
     assert "rename the folder" in message and "damaged" not in message, message
 
 

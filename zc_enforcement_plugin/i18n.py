@@ -26,6 +26,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def parameter_label(definition) -> str:
+    """A Processing parameter as a message names it: as the dialog shows it (卫片图斑（JCTB）),
+    then the name a script or qgis_process gives it (SPOTS), so both kinds of user find it."""
+    return tr("{description} (parameter {name})").format(
+        description=definition.description(), name=definition.name()
+    )
+
+
 def user_locale() -> str:
     """The language QGIS speaks, e.g. 'zh-Hans' or 'zh_CN', so the plugin speaks the same: the
     translation QGIS loaded at start-up (from --lang, else its Options setting, else the

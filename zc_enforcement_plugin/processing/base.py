@@ -36,7 +36,7 @@ from ..compat import WKB_NO_GEOMETRY
 from ..core import disk, domain, shapefile_parts, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError, SavedWithoutReply
-from ..i18n import chinese_interface, in_interface_language, tr
+from ..i18n import chinese_interface, in_interface_language, parameter_label, tr
 from ..resources_paths import PLUGIN_ICON
 from .leaked_frames import release_after_failure
 from .overwrite_check import overwrite_refusal
@@ -171,6 +171,9 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             return False, missing
         ok, message = super().checkParameterValues(parameters, context)
         if ok:
+            unnamed = unnamed_layer_of_several(self, parameters)
+            if unnamed:
+                return False, unnamed
             overwrite = overwrite_refusal(
                 self,
                 parameters,
@@ -205,7 +208,7 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
             continue  # a layer's name in the project, or a provider's own source string
         if not path.exists():
             return tr("{parameter}: the file {path} does not exist.").format(
-                parameter=definition.name(), path=path
+                parameter=parameter_label(definition), path=path
             )
         if raster:
             if QgsRasterLayer(value, path.stem).isValid():
@@ -213,7 +216,7 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
             if QgsVectorLayer(value, path.stem, "ogr").isValid():
                 return tr(
                     "{parameter}: {path} is there, but it is a vector layer, not a raster."
-                ).format(parameter=definition.name(), path=path)
+                ).format(parameter=parameter_label(definition), path=path)
             if _gdal_reads_raster(path):
                 # QGIS 3.22 takes a path holding ".zip" or ".gz" anywhere, a folder's name too,
                 # for an archive to look inside (measured: D:/卫片.zip解压/after.tif fails).
@@ -221,23 +224,57 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
                     "{parameter}: {path} is an image GDAL reads, but QGIS cannot open it from "
                     "this folder: QGIS takes a path whose folder names hold .zip or .gz for an "
                     "archive. Move the file to another folder, or rename the folder."
-                ).format(parameter=definition.name(), path=path)
+                ).format(parameter=parameter_label(definition), path=path)
             # QGIS says "not found" of it, as of a vector, though the file is there.
             return tr(
                 "{parameter}: {path} is there, but it is not a raster QGIS can read: it is not "
                 "an image in the format its name says, or it is damaged."
-            ).format(parameter=definition.name(), path=path)
+            ).format(parameter=parameter_label(definition), path=path)
         if QgsVectorLayer(value, path.stem, "ogr").isValid():
             continue
         layer_name = QgsProviderRegistry.instance().decodeUri("ogr", value).get("layerName")
         if layer_name and QgsVectorLayer(str(path), path.stem, "ogr").isValid():
             return tr("{parameter}: {path} has no layer {layer}.").format(
-                parameter=definition.name(), path=path, layer=layer_name
+                parameter=parameter_label(definition), path=path, layer=layer_name
             )
         return tr(
             "{parameter}: {path} is there, but it is not a layer QGIS can read: it is not "
             "in the format its name says, or it is damaged."
-        ).format(parameter=definition.name(), path=path)
+        ).format(parameter=parameter_label(definition), path=path)
+    return None
+
+
+def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
+    """The message for a vector layer given as the path of a file holding several layers
+    (a GeoPackage of a district's XZQ, DLTB and YJJBNT) without saying which: QGIS opens the
+    first, and a district outline read as basic farmland made every spot on it taken farmland
+    at referral scale, with nothing said. None when every such path names its layer."""
+    for definition in algorithm.parameterDefinitions():
+        if not isinstance(
+            definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
+        ):
+            continue
+        value = parameters.get(definition.name())
+        if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
+            continue
+        path = _file_named(value)
+        if path is None or not path.is_file():
+            continue
+        uri = QgsProviderRegistry.instance().decodeUri("ogr", value)
+        if uri.get("layerName") or uri.get("layerId") is not None:
+            continue
+        layers = _vector_layers_in(path)
+        if len(layers) > 1:
+            return tr(
+                "{parameter}: {path} holds {count} layers ({layers}): say which one, as "
+                "{path}|layername={first}."
+            ).format(
+                parameter=parameter_label(definition),
+                path=path,
+                count=len(layers),
+                layers=domain.first_of(layers, 10, ", "),
+                first=layers[0],
+            )
     return None
 
 
@@ -266,16 +303,20 @@ def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) 
                 "ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path} (or set the "
                 "environment variable SHAPE_RESTORE_SHX=YES in QGIS's settings and open the "
                 "layer again); better, copy the whole set the layer came as."
-            ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".shx"))
+            ).format(
+                parameter=parameter_label(definition), path=path, missing=path.with_suffix(".shx")
+            )
         if shapefile_parts.side_file(path, ".dbf") is None:
             return tr(
                 "{parameter}: the Shapefile {path} has no attribute table {missing} beside it: "
                 "its fields (numbers, classes, dates) are in that file, and no tool can rebuild "
                 "it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg)."
-            ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".dbf"))
+            ).format(
+                parameter=parameter_label(definition), path=path, missing=path.with_suffix(".dbf")
+            )
         short = shapefile_parts.cut_short(path)
         if short is not None:
-            return cut_short_message(definition.name(), short)
+            return cut_short_message(parameter_label(definition), short)
     return None
 
 
@@ -298,6 +339,24 @@ def cut_short_message(parameter: str, short: shapefile_parts.CutShort) -> str:
         actual=short.actual,
         lost=lost,
     )
+
+
+def _vector_layers_in(path: Path) -> list[str]:
+    """The names of the layers with geometry GDAL finds in a file (a GeoPackage's tables
+    without geometry, QGIS's layer_styles among them, left out); [] when it cannot read it."""
+    from osgeo import gdal, ogr
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # a file it cannot read is no console noise
+    try:
+        dataset = gdal.OpenEx(str(path), gdal.OF_VECTOR)
+        if dataset is None:
+            return []
+        layers = (dataset.GetLayer(i) for i in range(dataset.GetLayerCount()))
+        return [layer.GetName() for layer in layers if layer.GetGeomType() != ogr.wkbNone]
+    except RuntimeError:  # where GDAL's exceptions are on
+        return []
+    finally:
+        gdal.PopErrorHandler()
 
 
 def _gdal_reads_raster(path: Path) -> bool:

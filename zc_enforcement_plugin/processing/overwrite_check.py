@@ -30,7 +30,7 @@ from qgis.core import (
     QgsProviderRegistry,
 )
 
-from ..i18n import tr
+from ..i18n import parameter_label, tr
 from .partial_outputs import file_and_layer
 
 # The parameters that read a file: a text or a number parameter names none.
@@ -56,6 +56,7 @@ def overwrite_refusal(algorithm, parameters: dict, context, destination_of: Call
     outputs = []
     for definition in algorithm.parameterDefinitions():
         name = definition.name()
+        label = parameter_label(definition)
         if isinstance(definition, QgsProcessingParameterFolderDestination):
             continue
         if definition.isDestination():
@@ -68,10 +69,10 @@ def overwrite_refusal(algorithm, parameters: dict, context, destination_of: Call
                 continue
             found = file_and_layer(destination) if destination else None
             if found is not None:
-                outputs.append((name, found))
+                outputs.append((label, found))
             continue
         if isinstance(definition, _LAYER_PARAMETERS):
-            inputs += [(name, place) for place in _places_read(parameters.get(name))]
+            inputs += [(label, place) for place in _places_read(parameters.get(name))]
     for index, (output, (path, layer)) in enumerate(outputs):
         for source, read in inputs:
             if _same_file(path, read[0]) and _overlaps(path, layer, read[1]):

@@ -24,6 +24,11 @@
       <translation>判定</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/i18n.py" />
+      <source>{description} (parameter {name})</source>
+      <translation>{description}（参数 {name}）</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
       <source>&amp;ZC Enforcement</source>
       <translation>淄川卫片执法(&amp;Z)</translation>
@@ -452,6 +457,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} has no layer {layer}.</source>
       <translation>{parameter}：{path} 中没有图层 {layer}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: {path} holds {count} layers ({layers}): say which one, as {path}|layername={first}.</source>
+      <translation>{parameter}：{path} 含 {count} 个图层（{layers}），请指明所用图层，如 {path}|layername={first}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
