@@ -1102,12 +1102,18 @@ def test_land_of_unknown_class_may_be_cultivated_for_the_referral_test(
     assert (f[domain.CRIMINAL_FLAG][0] is None) is (flag is None)
     reason = f[domain.VERDICT_REASON][0]
     if flag is None:  # scale unknown: said, with why, whether or not known land is taken
-        # every layer the test needs was given: the unknown land alone is why
-        clause = (
-            f"{domain.UNSURVEYED_LABEL_ZH} {unknown_mu:.2f} 亩可能为耕地，"
+        # every layer the test needs was given: the unknown land alone is why; said among
+        # the land taken, or, with none taken, where the land of unknown class is said
+        label, sqm = domain.UNSURVEYED_LABEL_ZH, f[domain.UNSURVEYED_AREA][0]
+        among_taken = f"{label} {unknown_mu:.2f} 亩可能为耕地，无法判断是否达到刑事移送标准"
+        with_the_land = (
+            f"{label} {unknown_mu:.2f} 亩（{sqm:.2f} 平方米），可能为耕地；"
             "无法判断是否达到刑事移送标准"
         )
-        assert clause in reason.split("；"), reason
+        if cultivated_mu > 0:
+            assert among_taken in reason.split("；"), reason
+        else:
+            assert with_the_land in reason, reason
 
 
 def test_a_land_use_layer_reaching_no_spot_leaves_the_referral_test_open():

@@ -134,3 +134,26 @@ def test_a_sliver_of_other_land_under_0_01_mu_does_not_call_for_a_field_check():
     assert verdicts["gap"][0] == domain.SUGGEST_NO_CONCERN, verdicts
     assert verdicts["forest strip"][0] == domain.SUGGEST_FIELD_CHECK, verdicts
     assert "占用其他农用地 0.01 亩" in verdicts["forest strip"][1]
+
+
+def test_land_of_unknown_class_that_could_be_referral_scale_is_ranked_for_a_field_check():
+    """11 亩 under a code the survey does not have, nothing else found, every layer given:
+    SFXS open (NULL), so not the rank 4 of "nothing ranks it higher", which sorted it with the
+    clean spots at the end of the queue; its land said once, then that it may be cultivated."""
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: land_of_unknown_class(0, 11)})
+    f = run([strip(15)], layers).fields
+    assert f[domain.CRIMINAL_FLAG][0] is None
+    assert f[domain.REVIEW_PRIORITY][0] == 3
+    reason = f[domain.VERDICT_REASON][0]
+    assert reason.count("11.00 亩") == 1, reason
+    assert (
+        "未调查或无法归类 11.00 亩（7333.33 平方米），可能为耕地；无法判断是否达到刑事移送标准"
+        in reason
+    )
+    # Under the scale whatever it is (4.99 亩): rank 4 stays.
+    f = run(
+        [strip(15)],
+        every_protection_layer(**{domain.LAYER_LAND_USE: land_of_unknown_class(0, 4.99)}),
+    ).fields
+    assert f[domain.CRIMINAL_FLAG][0] is not None and not f[domain.CRIMINAL_FLAG][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 4

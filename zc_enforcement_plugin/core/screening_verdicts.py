@@ -29,6 +29,7 @@ REFERRAL_OPEN_NO_BASIC_FARMLAND = "no_basic_farmland"
 REFERRAL_OPEN_NO_LAYERS = "no_land_use_nor_basic_farmland"
 REFERRAL_OPEN_UNCLASSED = "unclassed"
 REFERRAL_OPEN_NO_GEOMETRY = "no_geometry"
+SCALE_UNKNOWN = "无法判断是否达到刑事移送标准"  # a reason's words for SFXS NULL
 
 
 def approvals_in_force(
@@ -167,6 +168,11 @@ def suggest_verdicts(
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
     priority[bf_in_approvals & (priority > 3)] = 3
+    if {domain.LAYER_LAND_USE, domain.LAYER_BASIC_FARMLAND} <= given:
+        # Open for land of unknown class alone (with both layers nothing else leaves it open):
+        # it may be referral scale, which the field check settles; never 4, "nothing found
+        # ranks it higher". (With a layer missing, 4 is not given: such spots are unranked.)
+        priority[referral_open & (priority > 3)] = 3
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
     # Covered but for float noise is covered whole: a union of overlapping approvals comes out
     # a hair under the spot, which must not fail a 100 % rule or read as 99.9 %.
@@ -242,7 +248,7 @@ def suggest_verdicts(
         # SFXS NULL is always said, with why: with land taken, among what is taken; without,
         # (land of unknown class alone that could be 10 亩 of cultivated land) after the land.
         scale_unknown = (
-            [f"{referral_unknown(i)}，无法判断是否达到刑事移送标准"]
+            [f"{referral_unknown(i)}，{SCALE_UNKNOWN}"]
             if referral_open[i] and not criminal[i]
             else []
         )
@@ -318,7 +324,11 @@ def suggest_verdicts(
         ]
         sqm = float(fields[domain.UNSURVEYED_AREA][i])
         if shown_mu(sqm) > 0:
-            other.append(f"{domain.UNSURVEYED_LABEL_ZH} {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
+            clause = f"{domain.UNSURVEYED_LABEL_ZH} {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）"
+            if scale_unknown:  # the land said once: then that it may be cultivated
+                clause += "，可能为耕地"
+                scale_unknown = ["，".join([*filter(None, [missing_text]), SCALE_UNKNOWN])]
+            other.append(clause)
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
