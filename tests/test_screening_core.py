@@ -880,6 +880,27 @@ def test_a_spot_in_a_hole_drawn_outside_its_red_line_s_shell_is_found_inside_the
     assert "红线-1" in f[domain.GEOMETRY_NOTE][0]  # the repaired feature it hits, named
 
 
+def test_where_a_spot_is_invalid_is_said_in_the_working_crs_named_and_without_float_noise():
+    """A spot layer in degrees is read into the working CRS and repaired there: its bow-tie's
+    crossing was said as 39580050.1234567 4050050.1234567, unnamed, noise to the last digit,
+    and the technician's own layer shows degrees."""
+    d = 0.1234567
+    bow = shapely.Polygon(
+        [
+            (X0 + d, Y0 + d),
+            (X0 + 100 + d, Y0 + 100 + d),
+            (X0 + 100 + d, Y0 + d),
+            (X0 + d, Y0 + 100 + d),
+            (X0 + d, Y0 + d),
+        ]
+    )
+    r = run([bow], {})
+    said = "自相交（39580050.12 4050050.123，EPSG:4527）"
+    assert said in r.fields[domain.GEOMETRY_NOTE][0], r.fields[domain.GEOMETRY_NOTE][0]
+    (message,) = [m for m in r.messages if "S0" in m and "自相交" in m]
+    assert said in message and "at 39580050.12 4050050.123, EPSG:4527" in message, message
+
+
 # --- edges a mutation review found untested ----------------------------------------------------
 @pytest.mark.parametrize("code", sorted(THIRD_SURVEY_FIELD))
 def test_each_survey_code_lands_in_the_field_of_its_three_class_table(code):

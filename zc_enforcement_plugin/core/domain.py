@@ -849,7 +849,19 @@ def invalid_reason_en(reason: str, crs: str = "") -> str:
     outcome = f": {_REPAIR_OUTCOMES[kind][1]}" if kind in _REPAIR_OUTCOMES else ""
     if not where:
         return kind + outcome
-    return f"{kind} at {where.rstrip(']')}{', ' + crs if crs else ''}{outcome}"
+    return f"{kind} at {_point(where)}{', ' + crs if crs else ''}{outcome}"
+
+
+def _point(where: str) -> str:
+    """GEOS's "x y]" of where a geometry is invalid, each to ten significant digits: a layer
+    read into the working CRS gave 39589509.1710011 4043089.75193056, the transformation's
+    float noise; ten digits keep a centimetre in zone-prefixed metres and a millimetre in
+    unprefixed ones. Text that is not numbers is kept as GEOS wrote it."""
+    values = where.rstrip("]").split()
+    try:
+        return " ".join(f"{float(value):.10g}" for value in values)
+    except ValueError:
+        return where.rstrip("]")
 
 
 def invalid_reason_zh(reason: str, crs: str = "") -> str:
@@ -860,5 +872,5 @@ def invalid_reason_zh(reason: str, crs: str = "") -> str:
     outcome = _REPAIR_OUTCOMES.get(kind.strip())
     said = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
     if where:
-        said += f"（{where.rstrip(']')}{'，' + crs if crs else ''}）"
+        said += f"（{_point(where)}{'，' + crs if crs else ''}）"
     return said + (f"：{outcome[0]}" if outcome else "")

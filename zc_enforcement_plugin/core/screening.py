@@ -162,7 +162,7 @@ def screen_spots(
     report(0.0)
     # --- spots: keys, repair, local frame ------------------------------------------------------
     spots_in, spots_global, no_geom, bad, repair_notes = _vetted_spots(
-        spots_in, keys, notes, messages
+        spots_in, keys, notes, messages, measuring_crs
     )
 
     good = ~no_geom
@@ -222,7 +222,7 @@ def screen_spots(
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
                 notes[i].append(
                     f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复："
-                    + domain.invalid_reason_zh(why[fi])
+                    + domain.invalid_reason_zh(why[fi], _crs_text(measuring_crs))
                 )
             _say_feature_area_repaired(key, layers[key], repairs, measuring_crs, messages)
 
@@ -327,6 +327,11 @@ def screen_spots(
     )
 
 
+def _crs_text(crs: int | str) -> str:
+    """The working CRS as messages name it: EPSG:4527."""
+    return f"EPSG:{crs}" if isinstance(crs, int) else str(crs)
+
+
 def _say_feature_area_repaired(
     key: str, layer: LayerInput, repairs: Repairs, crs: int | str, messages: list[str]
 ) -> None:
@@ -339,7 +344,7 @@ def _say_feature_area_repaired(
     if len(changed) == 0:
         return
     names = feature_names(layer)
-    crs_text = f"EPSG:{crs}" if isinstance(crs, int) else str(crs)
+    crs_text = _crs_text(crs)
     where = f"{domain.LAYER_LABELS_ZH[key]}图层 {layer.name}".strip()
     label_en = "land-use" if key == domain.LAYER_LAND_USE else domain.OVERLAYS_BY_KEY[key].label_en
     where_en = f"{label_en} layer {layer.name}".strip()
@@ -357,7 +362,11 @@ def _say_feature_area_repaired(
 
 
 def _vetted_spots(
-    spots_in: np.ndarray, keys: list[str], notes: list[list[str]], messages: list[str]
+    spots_in: np.ndarray,
+    keys: list[str],
+    notes: list[list[str]],
+    messages: list[str],
+    measuring_crs: int | str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, int]]:
     """The spots as delivered (unusable coordinates taken out) and as measured (repaired; None
     where nothing polygonal is left), with which have no geometry, which were repaired and
@@ -400,12 +409,15 @@ def _vetted_spots(
     missing = shapely.is_missing(spots_in) & ~unusable
     empty_in = ~missing & ~unusable & shapely.is_empty(spots_in)
     spots_global, bad, reasons = repair(spots_in)
+    # Where a geometry is invalid is said in the working CRS, named: a spot layer in degrees
+    # (or another zone) is read into it, and its own coordinates look nothing like these.
+    crs_text = _crs_text(measuring_crs)
     for i, reason in zip(bad.tolist(), reasons.tolist()):
-        said = domain.invalid_reason_zh(reason)
+        said = domain.invalid_reason_zh(reason, crs_text)
         notes[i].append(f"已修复无效几何：{said}")
         messages.append(
             f"图斑 {keys[i]}：几何无效（{said}），已自动修复 / spot {keys[i]}: invalid "
-            f"geometry ({domain.invalid_reason_en(reason)}), repaired"
+            f"geometry ({domain.invalid_reason_en(reason, crs_text)}), repaired"
         )
     repair_notes = {i: len(notes[i]) - 1 for i in bad.tolist()}  # completed once measured
     for i in np.flatnonzero(missing).tolist():
