@@ -465,6 +465,53 @@ def test_a_run_loaded_while_the_last_runs_layer_is_current_goes_beside_its_group
     ]
 
 
+def test_a_run_into_the_file_of_a_result_still_loaded_shows_the_new_result(
+    provider, project, tmp_path
+):
+    """Found in a real QGIS: QGIS hands back the loaded layer of that file, whose provider
+    still read the earlier run's file, set aside: 3 spots shown over a file of 1 until the
+    project was reloaded, and the earlier run's group was left empty."""
+    from tests.screening_layers import memory_layer, square
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    three = memory_layer(
+        [(square(x, 0, 50), [f"B-{x}"]) for x in (0, 100, 200)], "field=JCBH:string", name="B"
+    )
+    one = memory_layer([(square(0, 0, 50), ["B-0"])], "field=JCBH:string", name="B")
+    QgsProject.instance().addMapLayers([three, one])
+    path = str(tmp_path / "screened.gpkg")
+    for batch in (three, one):
+        _results, _context, errors = run_and_load(
+            algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load(path, "spots")}
+        )
+        assert not errors
+    loaded = [layer for layer in project.mapLayers().values() if layer.source().startswith(path)]
+    assert len(loaded) == 1
+    assert loaded[0].featureCount() == 1
+    assert [f["JCBH"] for f in loaded[0].getFeatures()] == ["B-0"]
+    assert _groups(project) == {"Screening of B (run 2)": ["spots"]}
+
+
+def test_any_output_run_into_the_file_of_one_still_loaded_shows_the_new_rows(
+    provider, project, patrol_ledger, tmp_path
+):
+    """The same for an output no style is put on: the weekly check of two weeks, then of one,
+    into one file (two offices short each week: 4 rows, then 2)."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:patrolcompliance"
+    )
+    path = str(tmp_path / "compliance.gpkg")
+    for end in ("2025-03-16", "2025-03-09"):
+        parameters = {"LEDGER": str(patrol_ledger), "START": "2025-03-03", "END": end}
+        _results, _context, errors = run_and_load(
+            algorithm, {**parameters, "OUTPUT": to_load(path, "weeks")}
+        )
+        assert not errors
+    loaded = [layer for layer in project.mapLayers().values() if layer.source().startswith(path)]
+    assert len(loaded) == 1
+    assert loaded[0].featureCount() == 2
+
+
 def test_a_users_own_group_is_not_stepped_out_of(provider, project):
     """A group the user made and made current keeps the run's group: only run groups are left."""
     batch = _batch("2025Q1", 0)

@@ -41,6 +41,7 @@ from ..resources_paths import PLUGIN_ICON
 from .leaked_frames import release_after_failure
 from .overwrite_check import overwrite_refusal
 from .partial_outputs import PartialOutputs
+from .style_on_load import ReloadOnLoad
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
 # plugin's own buttons call it by.
@@ -590,6 +591,10 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
         dest = _table_file(dest, context)
     if sink is None:
         return sink, dest
+    if context.willLoadLayerOnCompletion(dest):
+        details = context.layerToLoadOnCompletionDetails(dest)
+        if details.postProcessor() is None:  # a styled output's StyleOnLoad reads it too
+            details.setPostProcessor(ReloadOnLoad.create())
     # The run's record holds the sink, to close it and check the file once the run is done.
     return outputs.opened(sink, destination, dest, csv=bool(_layer_options(destination))), dest
 

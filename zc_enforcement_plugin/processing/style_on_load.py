@@ -29,6 +29,32 @@ _DRAWING = _CATEGORY.Symbology | _CATEGORY.Symbology3D | _CATEGORY.Labeling | _C
 _TABLE_CATEGORIES = _CATEGORY.AllStyleCategories & ~_DRAWING
 
 
+def read_file_again(layer) -> None:
+    """Has a loaded output read its file as the run left it. A run into the file of a result
+    still loaded gets that layer back from QGIS, whose provider still reads the earlier file
+    (set aside by the run, partial_outputs): it showed the last run's 300 spots over a file
+    of 5 until the project was opened again."""
+    if layer.providerType() == "ogr":
+        layer.reload()
+        layer.updateExtents()
+
+
+class ReloadOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """read_file_again for an output QGIS loads that is not styled (StyleOnLoad does it too)."""
+
+    _alive: list[ReloadOnLoad] = []  # held until Processing deletes the C++ side (StyleOnLoad)
+
+    @classmethod
+    def create(cls) -> ReloadOnLoad:
+        cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
+        processor = cls()
+        cls._alive.append(processor)
+        return processor
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        read_file_again(layer)
+
+
 class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     """Styles an output when QGIS loads it: spots by suggested verdict, pieces by layer."""
 
@@ -70,6 +96,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
                 details.setPostProcessor(cls.create(style_path, screening_labels, group))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        read_file_again(layer)
         if layer.isSpatial():
             message, ok = layer.loadNamedStyle(str(self.style))
         else:
@@ -114,6 +141,10 @@ class RunGroup:
         # QGIS put each output on top as it loaded it: the later ones first, as in the group.
         self._group.insertChildNode(0, node.clone())
         parent.removeChildNode(node)
+        if _is_run_group(parent) and not parent.children() and parent.parent() is not None:
+            # An earlier run's group whose result this run wrote over (the same file, loaded
+            # still): nothing of that run is left to show.
+            parent.parent().removeChildNode(parent)
         if current is not None and current.id() == layer.id():
             view.setCurrentLayer(layer)  # as QGIS left it: the row it was on went with the node
 
