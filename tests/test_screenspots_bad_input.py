@@ -2154,3 +2154,38 @@ def test_the_summary_counts_each_cause_of_an_untested_referral_and_no_other(prov
             assert words not in untested, untested
     assert untested.startswith("could not be tested against the threshold (SFXS left empty)")
     assert f" {sum(said.values())} spots could not be tested" in summary, summary
+
+
+def test_a_spot_layer_without_features_is_said_not_screened_in_silence(provider):
+    """It ran "successfully", 0 spots screened, nothing said: a wrong layer, or "selected
+    features only" with none selected, looked like a batch with nothing to report."""
+    log = Log()
+    out = run({"SPOTS": memory_layer([], SPOT_FIELDS, name="空图斑")}, log)["OUTPUT"]
+    assert out.featureCount() == 0
+    said = [m for m in log.warnings if "空图斑" in m]
+    assert len(said) == 1 and "no features" in said[0], log.messages
+
+
+def test_in_chinese_the_summary_runs_on_without_a_space_and_parameters_are_named_as_shown(
+    provider, tmp_path
+):
+    """Found in a real QGIS in Chinese: "（JHWT）。 1 个图斑…", a stray space after a full stop;
+    "SPOTS：…", a parameter named as only scripts know it."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    log = Log()
+    try:
+        spots = memory_layer([(None, ["NONE"])], SPOT_FIELDS)
+        run({"SPOTS": spots}, log)
+        gone = tmp_path / "gone.gpkg"
+        with pytest.raises(QgsProcessingException) as stop:
+            run({"SPOTS": str(gone)})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    summary = next(i for i in reversed(log.infos) if i.startswith("已筛查"))
+    assert "（JHWT）。1 个图斑" in summary, summary
+    assert f"卫片图斑（JCTB）（参数 SPOTS）：文件 {gone}" in str(stop.value), str(stop.value)

@@ -26,6 +26,12 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def sentences(*parts: str) -> str:
+    """Sentences of a message one after another: a space between them in English, none in
+    Chinese, whose full stop (。) ends a sentence without one."""
+    return ("" if chinese_interface() else " ").join(part for part in parts if part)
+
+
 def parameter_label(definition) -> str:
     """A Processing parameter as a message names it: as the dialog shows it (卫片图斑（JCTB）),
     then the name a script or qgis_process gives it (SPOTS), so both kinds of user find it."""

@@ -36,7 +36,7 @@ from ..compat import WKB_NO_GEOMETRY
 from ..core import disk, domain, shapefile_parts, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError, SavedWithoutReply
-from ..i18n import chinese_interface, in_interface_language, parameter_label, tr
+from ..i18n import chinese_interface, in_interface_language, parameter_label, sentences, tr
 from ..resources_paths import PLUGIN_ICON
 from .leaked_frames import release_after_failure
 from .overwrite_check import overwrite_refusal
@@ -620,7 +620,9 @@ def refuse_unfinished_outputs(algorithm, results: dict) -> None:
         "The run's outputs were removed."
     ).format(outputs="；".join(unfinished))
     if left:
-        message += " " + tr("These could not be removed: {outputs}").format(outputs="，".join(left))
+        message = sentences(
+            message, tr("These could not be removed: {outputs}").format(outputs="，".join(left))
+        )
     raise fail(message)
 
 

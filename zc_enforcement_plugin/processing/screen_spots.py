@@ -18,7 +18,7 @@ from qgis.core import (
 from ..compat import SOURCE_POLYGON
 from ..core import domain, screening
 from ..core import screening_verdicts as verdicts
-from ..i18n import chinese_interface, tr
+from ..i18n import chinese_interface, sentences, tr
 from .base import (
     SPOT_KEY_PARAMETER,
     EnforcementAlgorithm,
@@ -319,6 +319,15 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if feedback.isCanceled():
             return {}
+        if len(spot_arrays.feature_ids) == 0:
+            # Not a failure (an empty result is written), but never a silent "0 spots
+            # screened": a wrong layer, or "selected features only" with none selected.
+            feedback.pushWarning(
+                tr(
+                    "{layer} has no features: there is no spot to screen. Was the right layer "
+                    'given, or "Selected features only" ticked with none selected?'
+                ).format(layer=spots_label)
+            )
         refuse_if_misdecoded(spot_arrays, spots_label)  # naming the fields as the layer does
         checked_field = found.get(key_field, "")
         keyed_by_domain(spot_arrays, found)
@@ -520,12 +529,17 @@ def _summary(result: screening.ScreeningResult) -> str:
     if untested:  # "0 reach it" alone would read as checked
         causes = _referral_open_causes()
         separator = "，" if chinese_interface() else ", "
-        summary += " " + tr(
-            "{count} spots could not be tested against the threshold (SFXS left empty): {causes}."
-        ).format(
-            count=untested,
-            causes=separator.join(
-                causes[cause].format(count=count) for cause, count in result.referral_open.items()
+        summary = sentences(
+            summary,
+            tr(
+                "{count} spots could not be tested against the threshold (SFXS left empty): "
+                "{causes}."
+            ).format(
+                count=untested,
+                causes=separator.join(
+                    causes[cause].format(count=count)
+                    for cause, count in result.referral_open.items()
+                ),
             ),
         )
     return summary

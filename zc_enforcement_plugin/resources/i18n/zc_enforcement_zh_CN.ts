@@ -2169,6 +2169,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer} has no features: there is no spot to screen. Was the right layer given, or "Selected features only" ticked with none selected?</source>
+      <translation>{layer} 没有要素，没有可筛查的图斑。是否选错了图层，或勾选了“仅选中的要素”却未选中任何要素？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer}: {count} spots have no number in {field} ({spots}): they are screened, named by feature id, but importspots will refuse them. Give them their numbers first.</source>
       <translation>{layer}：{count} 个图斑的 {field} 为空（{spots}）：已按要素号筛查，但导入台帐时将被拒绝。请先补填编号。</translation>
     </message>
