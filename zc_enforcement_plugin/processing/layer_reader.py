@@ -293,8 +293,9 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         reason_zh, reason_en = wrong[value]
         return tr(
             "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
-            "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
-            "source encoding to GBK in its properties, then run again."
+            "{reason}). A Shapefile in GBK needs a .cpg file saying GBK (one naming another "
+            "encoding is wrong), or set the layer's data source encoding to GBK in its "
+            "properties, then run again."
         ).format(
             layer=layer_label,
             field=field,

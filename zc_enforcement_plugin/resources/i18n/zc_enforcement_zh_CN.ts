@@ -1143,8 +1143,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
-      <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
+      <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file saying GBK (one naming another encoding is wrong), or set the layer's data source encoding to GBK in its properties, then run again.</source>
+      <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要内容为 GBK 的 .cpg 文件（写着其他编码的 .cpg 是错的），或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
