@@ -195,18 +195,8 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
     """Why a layer given by path cannot be used: the file is missing, or QGIS cannot read it
     (a text file named .shp, a zip named .gpkg, a vector given for a raster); None when no
     such layer is among them."""
-    for definition in algorithm.parameterDefinitions():
+    for definition, value, path in _layers_given_by_path(algorithm, parameters, rasters=True):
         raster = isinstance(definition, QgsProcessingParameterRasterLayer)
-        if not raster and not isinstance(
-            definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
-        ):
-            continue
-        value = parameters.get(definition.name())
-        if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
-            continue
-        path = _file_named(value)
-        if path is None:
-            continue  # a layer's name in the project, or a provider's own source string
         if not path.exists():
             return tr("{parameter}: the file {path} does not exist.").format(
                 parameter=parameter_label(definition), path=path
@@ -245,21 +235,31 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
     return None
 
 
-def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
-    """The message for a vector layer given as the path of a file holding several layers
-    (a GeoPackage of a district's XZQ, DLTB and YJJBNT) without saying which: QGIS opens the
-    first, and a district outline read as basic farmland made every spot on it taken farmland
-    at referral scale, with nothing said. None when every such path names its layer."""
+def _layers_given_by_path(algorithm, parameters: dict, rasters: bool):
+    """(definition, value, file) of each vector layer parameter (and raster, with rasters)
+    given as a file's path or source string, not a project layer nor a provider's own source
+    (a layer's name in the project, a database's string)."""
+    kinds = (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
+    if rasters:
+        kinds = (*kinds, QgsProcessingParameterRasterLayer)
     for definition in algorithm.parameterDefinitions():
-        if not isinstance(
-            definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
-        ):
+        if not isinstance(definition, kinds):
             continue
         value = parameters.get(definition.name())
         if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
             continue
         path = _file_named(value)
-        if path is None or not path.is_file():
+        if path is not None:
+            yield definition, value, path
+
+
+def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
+    """The message for a vector layer given as the path of a file holding several layers
+    (a GeoPackage of a district's XZQ, DLTB and YJJBNT) without saying which: QGIS opens the
+    first, and a district outline read as basic farmland made every spot on it taken farmland
+    at referral scale, with nothing said. None when every such path names its layer."""
+    for definition, value, path in _layers_given_by_path(algorithm, parameters, rasters=False):
+        if not path.is_file():
             continue
         uri = QgsProviderRegistry.instance().decodeUri("ogr", value)
         if uri.get("layerName") or uri.get("layerId") is not None:
