@@ -157,3 +157,40 @@ def test_land_of_unknown_class_that_could_be_referral_scale_is_ranked_for_a_fiel
     ).fields
     assert f[domain.CRIMINAL_FLAG][0] is not None and not f[domain.CRIMINAL_FLAG][0]
     assert f[domain.REVIEW_PRIORITY][0] == 4
+
+
+def test_cultivated_land_all_inside_approvals_is_said_so_not_construction_land():
+    """Half the spot cultivated and approved, half construction land: the reason said
+    "位于建设用地" of a spot half of which is cultivated land."""
+    lu = land_use([box(-10, -10, 50, 110), box(50, -10, 110, 110)], ["0101", "0702"])
+    ap = plain([box(0, 0, 50, 100)], ["批-1"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    f = run([box(0, 0, 100, 100)], layers).fields
+    reason = f[domain.VERDICT_REASON][0]
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_NO_CONCERN, reason
+    assert reason.startswith("耕地 7.50 亩均在批准范围内，其余位于建设用地，未涉及保护图层"), reason
+
+
+def test_a_spot_too_small_to_show_is_checked_not_cleared_nor_approved():
+    """0.001 m² inside unapproved cultivated land was 未涉及保护图层 at rank 4, "on
+    construction land"; inside an approval, 已批准覆盖 with PZMJ 0.00. Every overlap of it is
+    a sliver that does not count: nothing is judged, the outline is to be checked, and the
+    spot is named in the messages."""
+    lu = land_use([box(-10, -10, 110, 110)], ["0101"])
+    ap = plain([box(0, 0, 10, 10)], ["批-1"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    spots = [
+        box(1, 1, 1.0316, 1.0316),
+        box(50, 50, 51, 51),
+        box(60, 60, 61.5, 62),
+    ]  # 0.001, 1, 3 m²
+    r = run(spots, layers)
+    f = r.fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK] * 3
+    for i in range(3):
+        assert "不足 0.01 亩，无法判定" in f[domain.VERDICT_REASON][i], f[domain.VERDICT_REASON][i]
+        assert "不足 0.01 亩" in f[domain.GEOMETRY_NOTE][i]
+        assert any(f"S{i}" in m and "under 0.01 mu" in m for m in r.messages), r.messages
+    # 3.34 m² shows as 0.01 亩: judged as any spot (cultivated land taken)
+    f = run([box(60, 60, 61, 63.34)], layers).fields
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_ILLEGAL

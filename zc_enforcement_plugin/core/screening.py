@@ -40,7 +40,12 @@ from .screening_overlay import (
     shows,
     unusable_coordinates,
 )
-from .screening_verdicts import approval_kinds, approvals_in_force, suggest_verdicts
+from .screening_verdicts import (
+    approval_kinds,
+    approvals_in_force,
+    suggest_verdicts,
+    too_small_to_show,
+)
 
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
 PLANAR = AreaMethod.PLANAR
@@ -181,6 +186,7 @@ def screen_spots(
             f"measured in {measuring_crs}: their coordinates do not fit it"
         )
     say_repair_area_change(repair_notes, spots_in, spots_local, origin, notes)
+    _say_too_small(spot_area, no_geom, keys, notes, messages)
     report(5.0)
 
     # --- overlays ------------------------------------------------------------------------------
@@ -325,6 +331,26 @@ def screen_spots(
         spots_global[repaired_rows],
         referral_open,
     )
+
+
+def _say_too_small(
+    spot_area: np.ndarray,
+    no_geom: np.ndarray,
+    keys: list[str],
+    notes: list[list[str]],
+    messages: list[str],
+) -> None:
+    """Notes and says each spot with a geometry too small for any of its figures to show
+    (under 0.01 亩, the least a report shows: too_small_to_show): a sliver delivered as a
+    spot, whose overlaps would all count as nothing, not a spot clear of every layer."""
+    for i in np.flatnonzero(too_small_to_show(spot_area) & ~no_geom).tolist():
+        sqm = float(round_area(spot_area[i]))
+        notes[i].append(f"图斑面积仅 {sqm:.2f} 平方米，不足 0.01 亩")
+        messages.append(
+            f"图斑 {keys[i]}：面积仅 {sqm:.2f} 平方米，不足 0.01 亩，各项压占均不计，请核实交付的"
+            f"图形 / spot {keys[i]}: only {sqm:.2f} m², under 0.01 mu: no overlap of it counts; "
+            "check the delivered outline"
+        )
 
 
 def _crs_text(crs: int | str) -> str:

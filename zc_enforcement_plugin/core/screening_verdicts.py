@@ -32,6 +32,12 @@ REFERRAL_OPEN_NO_GEOMETRY = "no_geometry"
 SCALE_UNKNOWN = "无法判断是否达到刑事移送标准"  # a reason's words for SFXS NULL
 
 
+def too_small_to_show(spot_area: np.ndarray) -> np.ndarray:
+    """Spots whose area shows as 0.00 亩 (under 3.33 m²): every overlap of such a spot is a
+    sliver the verdict does not count, so nothing can be judged of it."""
+    return shown_mu(spot_area) == 0
+
+
 def approvals_in_force(
     ov: Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
 ) -> tuple[Overlay, np.ndarray]:
@@ -181,7 +187,10 @@ def suggest_verdicts(
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
     # not lift the red line. Such spots are checked in the field, or suspected when referable.
-    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring
+    tiny = too_small_to_show(spot_area) & ~no_geom
+    approved = (
+        covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring & ~tiny
+    )
     # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
     share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
@@ -227,6 +236,10 @@ def suggest_verdicts(
     for i in range(n):
         if no_geom[i]:
             reason[i] = ["图斑几何为空，无法筛查"]
+            continue
+        if tiny[i]:  # every overlap of it is a sliver: none counts, which clears nothing
+            sqm = float(round_area(spot_area[i]))
+            reason[i] = [f"图斑面积仅 {sqm:.2f} 平方米，不足 0.01 亩，无法判定", "核实交付的图形"]
             continue
         taken = []  # occupation that makes a spot suspected on its own
         if bf_hit[i]:
@@ -333,7 +346,14 @@ def suggest_verdicts(
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
         cover_part = [cover] if ap[i] > TOL or ap_u is None else []
-        here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
+        construction = zh[domain.LAND_GROUP_CONSTRUCTION]
+        if mu(cult[i]) > 0:  # not taken (that was said above): all of it inside approvals
+            here = f"{zh[domain.LAND_GROUP_CULTIVATED]} {cult_mu_text[i]}均在批准范围内"
+            built = fields[domain.LAND_GROUP_FIELDS[domain.LAND_GROUP_CONSTRUCTION]][i]
+            if shown_mu(float(built)) > 0:
+                here += f"，其余位于{construction}"
+        else:
+            here = f"位于{construction}"
         if other:
             # Not the words of the verdict 未涉及保护图层, which this spot does not get.
             # Not "of no protection layer" where basic farmland lies inside approvals.
