@@ -1650,6 +1650,36 @@ def test_an_approval_date_that_is_no_date_is_said_and_taken_as_unknown(provider)
     assert said and "长期" in said[0], log.messages
 
 
+def test_an_approval_ending_before_it_was_granted_is_said_and_counted_whatever_its_term(
+    provider,
+):
+    """Dates typed swapped: judged by them the approval had ended before the image, and its
+    15 亩 of cultivated land became 疑似违法 at referral scale, with nothing said. Its term is
+    taken as unknown (it counts, as an undated approval does), and the log names it."""
+    spots = memory_layer(
+        [(square(0, 0, 100), ["S1", "2026-01-15"])],
+        f"{SPOT_FIELDS}&field={domain.SPOT_LATER_DATE}:string",
+    )
+    approvals = memory_layer(
+        [(square(0, 0, 100), ["鲁政土字〔2024〕2号", "2024-03-01", "2023-03-01"])],
+        f"field={domain.APPROVAL_NUMBER}:string&field={domain.APPROVAL_DATE}:date"
+        f"&field={domain.APPROVAL_END}:date",
+        name="批准_日期颠倒",
+    )
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 200, 110), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    log = Log()
+    parameters = {"SPOTS": spots, "LAND_USE": parcels, "APPROVALS": approvals, "AREA_METHOD": 1}
+    out = by_key(run(parameters, log)["OUTPUT"])
+    assert out["S1"][domain.APPROVED_AREA] == 10000.0
+    assert out["S1"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_APPROVED
+    assert not out["S1"][domain.CRIMINAL_FLAG]
+    said = [m for m in log.warnings if "批准_日期颠倒" in m]
+    assert len(said) == 1, log.messages
+    assert "鲁政土字〔2024〕2号" in said[0] and "2024-03-01" in said[0] and "2023-03-01" in said[0]
+
+
 def test_a_layer_given_as_selected_features_only_is_named_by_its_name(provider):
     from qgis.core import QgsProcessingFeatureSourceDefinition
 

@@ -217,10 +217,48 @@ def add_approval_terms(layer: screening.LayerInput, arrays, label, found, feedba
         granted = started
     elif started is not None:
         granted = np.where(granted == None, started, granted)  # noqa: E711 - element-wise
+    ends = dates_of(domain.APPROVAL_END)
+    if granted is not None and ends is not None:
+        _unjudge_reversed_terms(layer, granted, ends, fids, label, feedback)
     layer.granted = granted
-    layer.ends = dates_of(domain.APPROVAL_END)
+    layer.ends = ends
     if domain.APPROVAL_KIND in got:
         layer.kinds = np.array(got[domain.APPROVAL_KIND], dtype=object)
+
+
+def _unjudge_reversed_terms(layer, granted, ends, fids, label, feedback) -> None:
+    """An approval ending (JZRQ) before it was granted (PZRQ, else QSRQ) has its dates typed
+    wrong, swapped most often: judged by them it had ended before every spot, and its spots
+    became 疑似违法, some at referral scale. Its term is taken as unknown (counted whatever
+    its term, as an approval without dates is) and said, naming each approval and its dates."""
+    reversed_ = [
+        i
+        for i, (start, end) in enumerate(zip(granted.tolist(), ends.tolist()))
+        if start is not None and end is not None and end < start
+    ]
+    if not reversed_:
+        return
+    named = [
+        tr("{approval} (fid {fid}: granted {granted}, ends {ends})").format(
+            approval=layer.labels[i], fid=fids[i], granted=granted[i], ends=ends[i]
+        )
+        for i in reversed_
+    ]
+    for i in reversed_:
+        granted[i] = ends[i] = None
+    feedback.pushWarning(
+        tr(
+            "{layer}: {count} approvals end ({end}) before they were granted ({granted}): "
+            "{approvals}. Their dates cannot both be right: each is counted whatever its "
+            "term. Correct the dates and run again."
+        ).format(
+            layer=label,
+            count=len(reversed_),
+            end=domain.APPROVAL_END,
+            granted=f"{domain.APPROVAL_DATE}/{domain.APPROVAL_START}",
+            approvals="；".join(named[:10]) + ("…" if len(named) > 10 else ""),
+        )
+    )
 
 
 def warn_if_terms_unjudged(

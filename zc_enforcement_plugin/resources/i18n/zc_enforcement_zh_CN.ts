@@ -1838,6 +1838,16 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{approval} (fid {fid}: granted {granted}, ends {ends})</source>
+      <translation>{approval}（fid {fid}：批准于 {granted}，截止于 {ends}）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: {count} approvals end ({end}) before they were granted ({granted}): {approvals}. Their dates cannot both be right: each is counted whatever its term. Correct the dates and run again.</source>
+      <translation>{layer}：{count} 个批准用地的截止日期（{end}）早于批准日期（{granted}）：{approvals}。两个日期不可能都对：这些批准用地不论期限一律计入批准覆盖。请改正日期后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
       <source>{layer}: the spot number field {field} is numeric ({type}): leading zeros the numbers had (0001) are lost, and the output and the ledger carry the numbers without them. Deliver spot numbers as a text field.</source>
       <translation>{layer}：图斑编号字段 {field} 是数字字段（{type}），编号原有的前导零（如 0001）已丢失，输出和台帐将按无前导零的编号记载。请以文本字段交付图斑编号。</translation>
     </message>
