@@ -901,6 +901,27 @@ def test_where_a_spot_is_invalid_is_said_in_the_working_crs_named_and_without_fl
     assert said in message and "at 39580050.12 4050050.123, EPSG:4527" in message, message
 
 
+def test_spots_of_one_outline_under_two_numbers_are_said_and_noted():
+    """Delivered twice under different numbers, a spot's land counted twice in a batch's
+    totals, nothing said; its vertices in another order or from another start are the same
+    outline. One number twice is said as a duplicate number alone."""
+    square = box(0, 0, 100, 100)
+    ring = list(shapely.reverse(square).exterior.coords)[:-1]
+    turned = shapely.Polygon(ring[1:] + ring[:1])  # the other way round, from another corner
+    assert turned.equals(square) and turned.exterior.coords[0] != square.exterior.coords[0]
+    r = run(
+        [square, turned, box(200, 0, 300, 100), box(200, 0, 300, 100)],
+        {},
+        keys=["A1", "A2", "B", "B"],
+    )
+    said = [m for m in r.messages if "图形相同" in m]
+    assert len(said) == 1 and "A1、A2" in said[0], r.messages
+    assert "与图斑 A2 图形相同" in r.fields[domain.GEOMETRY_NOTE][0]
+    assert "与图斑 A1 图形相同" in r.fields[domain.GEOMETRY_NOTE][1]
+    assert not r.fields[domain.GEOMETRY_NOTE][2]
+    assert r.fields[domain.SPOT_AREA].tolist()[:2] == [10000.0, 10000.0]  # each screened
+
+
 # --- edges a mutation review found untested ----------------------------------------------------
 @pytest.mark.parametrize("code", sorted(THIRD_SURVEY_FIELD))
 def test_each_survey_code_lands_in_the_field_of_its_three_class_table(code):
