@@ -2219,3 +2219,16 @@ def test_in_chinese_the_summary_runs_on_without_a_space_and_parameters_are_named
     summary = next(i for i in reversed(log.infos) if i.startswith("已筛查"))
     assert "（JHWT）。1 个图斑" in summary, summary
     assert f"卫片图斑（JCTB）（参数 SPOTS）：文件 {gone}" in str(stop.value), str(stop.value)
+
+
+def test_an_image_date_that_is_no_date_names_the_spot_by_its_number(provider):
+    """It named "feature 2", a row the technician cannot search the batch for."""
+    spots = memory_layer(
+        [(square(0, 0, 100), ["S1", "2026-01-15"]), (square(200, 0, 100), ["S2", "unknown"])],
+        f"{SPOT_FIELDS}&field={domain.SPOT_LATER_DATE}:string",
+        name="卫片",
+    )
+    log = Log()
+    run({"SPOTS": spots}, log)
+    said = [m for m in log.warnings if domain.SPOT_LATER_DATE in m and "not dates" in m]
+    assert len(said) == 1 and "(S2: unknown)" in said[0], log.messages

@@ -209,7 +209,8 @@ def add_approval_terms(layer: screening.LayerInput, arrays, label, found, feedba
     def dates_of(field):
         if field not in got:
             return None
-        return read_dates(got[field], label, found[field], fids, feedback)
+        names = [f"fid {fid}" for fid in fids.tolist()]
+        return read_dates(got[field], label, found[field], names, feedback)
 
     granted = dates_of(domain.APPROVAL_DATE)
     started = dates_of(domain.APPROVAL_START)
@@ -499,9 +500,10 @@ def feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
     return np.array(labels, dtype=object)
 
 
-def read_dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
+def read_dates(values, layer: str, field: str, names: list[str], feedback) -> np.ndarray:
     """A date field's values as datetime.date (None where empty); text that is no date is
-    counted as empty, said once per field with an example."""
+    counted as empty, said once per field with an example, the feature named as names has it
+    (a spot by its number, which the technician searches for; others by "fid 12")."""
     out = np.empty(len(values), dtype=object)
     wrong = []
     parsed: dict = {}  # a batch's spots share a few image dates: each is parsed once
@@ -514,13 +516,13 @@ def read_dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
     if wrong:
         feedback.pushWarning(
             tr(
-                "{layer}: {count} values of field {field} are not dates (feature {fid}: "
-                "{value}); they are taken as unknown."
+                "{layer}: {count} values of field {field} are not dates ({name}: {value}); "
+                "they are taken as unknown."
             ).format(
                 layer=layer,
                 count=len(wrong),
                 field=field,
-                fid=fids[wrong[0]],
+                name=names[wrong[0]],
                 value=values[wrong[0]],
             )
         )

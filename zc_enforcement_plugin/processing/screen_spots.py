@@ -436,7 +436,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     spot_arrays.attributes[domain.SPOT_LATER_DATE],
                     spots_label,
                     domain.SPOT_LATER_DATE,
-                    spot_arrays.feature_ids,
+                    keys,
                     feedback,
                 )
                 if dated

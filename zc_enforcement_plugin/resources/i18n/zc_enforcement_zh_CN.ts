@@ -1903,8 +1903,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
-      <source>{layer}: {count} values of field {field} are not dates (feature {fid}: {value}); they are taken as unknown.</source>
-      <translation>{layer}：字段 {field} 有 {count} 个值不是日期（要素 {fid}：{value}），按未知处理。</translation>
+      <source>{layer}: {count} values of field {field} are not dates ({name}: {value}); they are taken as unknown.</source>
+      <translation>{layer}：字段 {field} 有 {count} 个值不是日期（{name}：{value}），按未知处理。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
