@@ -1412,7 +1412,8 @@ def test_a_file_of_several_layers_given_without_a_layer_name_stops_naming_them(p
         run({"SPOTS": spots, "BASIC_FARMLAND": str(path)})
     message = str(error.value)
     assert "BASIC_FARMLAND" in message and str(path) in message, message
-    assert "XZQ" in message and "YJJBNT" in message and "layername=XZQ" in message, message
+    assert "XZQ" in message and "YJJBNT" in message and "layername=YJJBNT" in message, message
+    assert "Browse for Layer" in message, message
     # Named, the layer is read: 100 m² of the spot (planar; 99.98 on the ellipsoid) is basic
     # farmland, not all of it.
     out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": f"{path}|layername=YJJBNT"})["OUTPUT"])

@@ -103,6 +103,20 @@ def in_interface_language(message: str) -> str:
     return "\n".join(_in_chinese(line) for line in message.split("\n"))
 
 
+# A full-width closing bracket or stop, then spaces: "{layer} 没有要素" of a layer named with
+# its file, 卫片图斑（/data/a.gpkg）, read "（/data/a.gpkg） 没有要素"; a sentence put after
+# another, "。 1 个图斑". (Not before " / ", the halves of a message shown whole.)
+_SPACE_AFTER_FULL_WIDTH = re.compile(r"([）》」』】。，；：！？])[ \t]+(?=[^\s/])")
+
+
+def closed_up(text: str) -> str:
+    """A Processing log line in a Chinese interface without a space after a full-width
+    bracket or stop: the mark carries its own space, as Chinese type sets it."""
+    if not chinese_interface():
+        return text
+    return _SPACE_AFTER_FULL_WIDTH.sub(r"\1", text)
+
+
 def _in_chinese(line: str) -> str:
     """The line's Chinese half, provided it keeps every value the line names (a path, a
     number, a field, a quoted name); else the line whole: a message that loses the file it

@@ -36,7 +36,14 @@ from ..compat import WKB_NO_GEOMETRY
 from ..core import disk, domain, shapefile_parts, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError, SavedWithoutReply
-from ..i18n import chinese_interface, in_interface_language, parameter_label, sentences, tr
+from ..i18n import (
+    chinese_interface,
+    closed_up,
+    in_interface_language,
+    parameter_label,
+    sentences,
+    tr,
+)
 from ..resources_paths import PLUGIN_ICON
 from .leaked_frames import release_after_failure
 from .overwrite_check import overwrite_refusal
@@ -266,15 +273,20 @@ def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict
             continue
         layers = _vector_layers_in(path)
         if len(layers) > 1:
+            # The example is the layer the parameter names (YJJBNT for 永久基本农田（YJJBNT）)
+            # where the file has it: the first was the district outline, the very mistake.
+            described = definition.description().upper()
+            example = next((name for name in layers if name.upper() in described), layers[0])
             return tr(
-                "{parameter}: {path} holds {count} layers ({layers}): say which one, as "
-                "{path}|layername={first}."
+                "{parameter}: {path} holds {count} layers ({layers}): say which one. In the "
+                "dialog, choose it with the … button's \"Browse for Layer…\", or add it to the "
+                "project first; in a script or qgis_process, as {path}|layername={example}."
             ).format(
                 parameter=parameter_label(definition),
                 path=path,
                 count=len(layers),
                 layers=domain.first_of(layers, 10, ", "),
-                first=layers[0],
+                example=example,
             )
     return None
 
@@ -518,22 +530,22 @@ class InterfaceLanguageFeedback(QgsProcessingMultiStepFeedback):
             self.cancel()
 
     def pushInfo(self, info):  # noqa: N802 - QGIS API
-        super().pushInfo(in_interface_language(info))
+        super().pushInfo(closed_up(in_interface_language(info)))
 
     def pushWarning(self, warning):  # noqa: N802 - QGIS API
-        super().pushWarning(in_interface_language(warning))
+        super().pushWarning(closed_up(in_interface_language(warning)))
 
     def pushDebugInfo(self, info):  # noqa: N802 - QGIS API
-        super().pushDebugInfo(in_interface_language(info))
+        super().pushDebugInfo(closed_up(in_interface_language(info)))
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
-        super().reportError(in_interface_language(error), fatalError)
+        super().reportError(closed_up(in_interface_language(error)), fatalError)
 
 
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message (a core
     message in the interface's language)."""
-    return QgsProcessingException(in_interface_language(message))
+    return QgsProcessingException(closed_up(in_interface_language(message)))
 
 
 def output_destination(algorithm, parameters: dict, name: str, context) -> str:

@@ -460,8 +460,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>{parameter}: {path} holds {count} layers ({layers}): say which one, as {path}|layername={first}.</source>
-      <translation>{parameter}：{path} 含 {count} 个图层（{layers}），请指明所用图层，如 {path}|layername={first}。</translation>
+      <source>{parameter}: {path} holds {count} layers ({layers}): say which one. In the dialog, choose it with the … button's "Browse for Layer…", or add it to the project first; in a script or qgis_process, as {path}|layername={example}.</source>
+      <translation>{parameter}：{path} 含 {count} 个图层（{layers}），请指明所用图层：在对话框中用“…”按钮的“浏览图层...”选择，或先把该图层加入工程；在脚本或 qgis_process 中写作 {path}|layername={example}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
