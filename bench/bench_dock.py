@@ -113,6 +113,12 @@ def main() -> int:
         def messageBar(self):  # noqa: N802
             return self.bar
 
+        def activeLayer(self):  # noqa: N802 - kept across opening the ledger: none here
+            return None
+
+        def setActiveLayer(self, layer):  # noqa: N802
+            pass
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.gpkg"
         started = time.perf_counter()
