@@ -432,7 +432,7 @@ def test_the_causes_of_an_untested_referral_read_in_chinese_alone(in_chinese, pr
 
 
 def test_no_space_is_left_after_a_full_width_bracket_or_stop_in_the_processing_log(in_chinese):
-    """"{layer} 没有要素" of a layer named with its file read "卫片图斑（/data/a.gpkg） 没有要素";
+    """ "{layer} 没有要素" of a layer named with its file read "卫片图斑（/data/a.gpkg） 没有要素";
     a sentence put after another, "。 1 个图斑". The halves of a line shown whole keep theirs."""
     from zc_enforcement_plugin.i18n import closed_up
 

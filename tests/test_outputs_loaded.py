@@ -492,6 +492,34 @@ def test_a_run_into_the_file_of_a_result_still_loaded_shows_the_new_result(
     assert _groups(project) == {"Screening of B (run 2)": ["spots"]}
 
 
+def test_a_run_into_the_file_of_a_result_being_edited_is_refused_and_the_edits_kept(
+    provider, project, tmp_path
+):
+    """A review found: the loaded result read the new file again with its unsaved edits, kept
+    by feature id, which then fell on the new result's spots (a verdict typed for spot A
+    saved on spot Z). Such a run is refused before anything is written."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from tests.screening_layers import memory_layer, square
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    batch = memory_layer([(square(0, 0, 50), ["A-0"])], "field=JCBH:string", name="A")
+    QgsProject.instance().addMapLayer(batch)
+    path = str(tmp_path / "screened.gpkg")
+    run_and_load(algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load(path, "spots")})
+    (loaded,) = [la for la in project.mapLayers().values() if la.source().startswith(path)]
+    assert loaded.startEditing()
+    field = loaded.fields().indexOf(domain.SUGGESTED_VERDICT)
+    assert loaded.changeAttributeValue(next(loaded.getFeatures()).id(), field, "EDITED")
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run(algorithm.id(), {"SPOTS": batch.id(), "OUTPUT": path})
+    assert loaded.name() in str(refused.value) and "unsaved edits" in str(refused.value)
+    assert loaded.isModified()
+    assert [f[domain.SUGGESTED_VERDICT] for f in loaded.getFeatures()] == ["EDITED"]
+    loaded.rollBack()
+
+
 def test_any_output_run_into_the_file_of_one_still_loaded_shows_the_new_rows(
     provider, project, patrol_ledger, tmp_path
 ):

@@ -1656,7 +1656,8 @@ def test_an_approval_ending_before_it_was_granted_is_said_and_counted_whatever_i
 ):
     """Dates typed swapped: judged by them the approval had ended before the image, and its
     15 亩 of cultivated land became 疑似违法 at referral scale, with nothing said. Its term is
-    taken as unknown (it counts, as an undated approval does), and the log names it."""
+    taken as unknown: it counts, as an undated approval does, but the spot is checked, not
+    cleared on its strength (已批准覆盖 would bury it), and the log and the reason name it."""
     spots = memory_layer(
         [(square(0, 0, 100), ["S1", "2026-01-15"])],
         f"{SPOT_FIELDS}&field={domain.SPOT_LATER_DATE}:string",
@@ -1674,7 +1675,10 @@ def test_an_approval_ending_before_it_was_granted_is_said_and_counted_whatever_i
     parameters = {"SPOTS": spots, "LAND_USE": parcels, "APPROVALS": approvals, "AREA_METHOD": 1}
     out = by_key(run(parameters, log)["OUTPUT"])
     assert out["S1"][domain.APPROVED_AREA] == 10000.0
-    assert out["S1"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_APPROVED
+    assert out["S1"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
+    assert out["S1"][domain.REVIEW_PRIORITY] == 3
+    reason = out["S1"][domain.VERDICT_REASON]
+    assert "鲁政土字〔2024〕2号 截止日期早于批准日期" in reason and "核实批准用地期限" in reason
     assert not out["S1"][domain.CRIMINAL_FLAG]
     said = [m for m in log.warnings if "批准_日期颠倒" in m]
     assert len(said) == 1, log.messages
@@ -2233,3 +2237,27 @@ def test_an_image_date_that_is_no_date_names_the_spot_by_its_number(provider):
     run({"SPOTS": spots}, log)
     said = [m for m in log.warnings if domain.SPOT_LATER_DATE in m and "not dates" in m]
     assert len(said) == 1 and "(S2: unknown)" in said[0], log.messages
+
+
+@pytest.mark.parametrize("stored", ["memory", "gpkg"])
+def test_a_spot_in_a_hole_drawn_outside_a_red_line_s_shell_is_inside_the_repaired_line(
+    provider, tmp_path, stored
+):
+    """Repaired, such a hole is red line. QGIS's memory provider finds a polygon by its outer
+    ring's box, so the feature was never read for a spot lying in the hole alone (STHXMJ 0);
+    read from a GeoPackage it was overlaid, but the log said the layer reached no spot."""
+    shell = rectangle(1000, 0, 1100, 100)[len("POLYGON(") : -1]
+    hole = rectangle(1200, 0, 1220, 20)[len("POLYGON(") : -1]
+    red = memory_layer(
+        [(f"POLYGON({shell},{hole})", ["红线-1"])],
+        f"field={domain.RED_LINE_NAME}:string",
+        kind="Polygon",
+        name="红线",
+    )
+    source = red if stored == "memory" else write_gpkg(red, tmp_path / "red.gpkg")
+    spots = memory_layer([(rectangle(1205, 5, 1215, 15), ["S1"])], SPOT_FIELDS)
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "RED_LINE": source, "AREA_METHOD": 1}, log)["OUTPUT"])
+    assert out["S1"][domain.RED_LINE_AREA] == 100.0
+    assert "红线-1" in out["S1"][domain.GEOMETRY_NOTE]
+    assert not [m for m in log.messages if "does not reach any spot" in m], log.messages

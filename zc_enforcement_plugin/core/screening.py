@@ -29,6 +29,7 @@ from .screening_overlay import (
     LayerInput,
     Overlay,
     Repairs,
+    boxes_beyond_shells,
     feature_names,
     group_unions,
     label_lists,
@@ -59,6 +60,7 @@ __all__ = [
     "Pieces",
     "ScreeningCancelled",
     "ScreeningResult",
+    "boxes_beyond_shells",
     "screen_spots",
     "search_boxes",
     "unusable_coordinates",
@@ -267,8 +269,9 @@ def screen_spots(
     figures = dict(overlays)
     approval_notes: list[list[str]] = [[] for _ in range(n)]
     restoring = np.zeros(n, dtype=bool)
+    term_unsure = np.zeros(n, dtype=bool)
     if domain.LAYER_APPROVALS in overlays and spot_dates is not None:
-        figures[domain.LAYER_APPROVALS], restoring = approvals_in_force(
+        figures[domain.LAYER_APPROVALS], restoring, term_unsure = approvals_in_force(
             overlays[domain.LAYER_APPROVALS],
             layers[domain.LAYER_APPROVALS],
             list(spot_dates),
@@ -310,6 +313,7 @@ def screen_spots(
         approval_notes,
         approval_kinds(figures.get(domain.LAYER_APPROVALS), layers, n),
         restoring,
+        term_unsure,
         origin,
         measuring_crs,
         method,

@@ -50,6 +50,9 @@ class LayerInput:
     granted: np.ndarray | None = None
     ends: np.ndarray | None = None
     kinds: np.ndarray | None = None
+    # Approvals whose dates cannot both be right (ending before granted): counted whatever
+    # their term, and their spots checked rather than cleared on their strength.
+    term_unknown: np.ndarray | None = None
 
 
 @dataclass
@@ -165,31 +168,40 @@ def search_boxes(geoms: np.ndarray) -> np.ndarray:
     return boxes
 
 
-def searchable(geoms: np.ndarray) -> np.ndarray:
-    """What a layer's search index holds for each feature: the feature, or the box of all its
-    coordinates where that reaches beyond GEOS's envelope (its shells'): a hole drawn outside
-    its shell is land once repaired, and a spot there must find the feature (search_boxes, for
-    the spots' side). Only features with holes or parts are looked at: a district's parcels
-    are mostly simple polygons, and the index is queried by boxes alone."""
+def boxes_beyond_shells(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, boxes) of the features whose coordinates reach beyond GEOS's envelope (their
+    shells'), with the box of all their coordinates: a hole drawn outside its shell is land
+    once repaired, and a spot there must find the feature (search_boxes, for the spots' side).
+    Only features with holes or parts are looked at: a district's parcels are mostly simple
+    polygons."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros((0, 4)))
     odd = np.flatnonzero(
         (shapely.get_type_id(geoms) != shapely.GeometryType.POLYGON)
         | (shapely.get_num_interior_rings(geoms) > 0)
     )
     if len(odd) == 0:
-        return geoms
+        return none
     # The boxes in bulk, by coordinates sorted by owner: np.minimum.at (search_boxes) or
     # taking the rings apart took a tenth of a second on a district's parcels.
     coords, owner = shapely.get_coordinates(geoms[odd], return_index=True)
     if len(owner) == 0:
-        return geoms
+        return none
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     boxes = np.hstack([np.minimum.reduceat(coords, starts), np.maximum.reduceat(coords, starts)])
     features = odd[owner[starts]]
     wider = np.any(boxes != shapely.bounds(geoms[features]), axis=1)
-    if not wider.any():
+    return features[wider], boxes[wider]
+
+
+def searchable(geoms: np.ndarray) -> np.ndarray:
+    """What a layer's search index holds for each feature: the feature, or the box of all its
+    coordinates where that reaches beyond its shells (boxes_beyond_shells); the index is
+    queried by boxes alone."""
+    rows, boxes = boxes_beyond_shells(geoms)
+    if len(rows) == 0:
         return geoms
     index = geoms.copy()
-    index[features[wider]] = shapely.box(*boxes[wider].T)
+    index[rows] = shapely.box(*boxes.T)
     return index
 
 

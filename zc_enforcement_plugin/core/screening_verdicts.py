@@ -40,7 +40,7 @@ def too_small_to_show(spot_area: np.ndarray) -> np.ndarray:
 
 def approvals_in_force(
     ov: Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
-) -> tuple[Overlay, np.ndarray]:
+) -> tuple[Overlay, np.ndarray, np.ndarray]:
     """The approval pieces of approvals in force at each spot's later image date (HSX): one
     that ended before it no longer covers the land, and one granted after it came after the
     use began (边报边用). Each one left out is noted for the spot's reason.
@@ -51,47 +51,60 @@ def approvals_in_force(
     it), and until then its land is not illegally occupied. Such an approval keeps covering
     the land (PZMJ, SFPZ, PZWH and the occupation figures), is noted with its restoration
     deadline, and its spots are returned (restoring) for a field check: is it being restored?
-    After the restoration deadline it is left out like any approval that ended."""
+    After the restoration deadline it is left out like any approval that ended.
+
+    An approval whose term is unknown (LayerInput.term_unknown: its dates contradict each
+    other) covers its land whatever its term, is noted, and its spots are returned
+    (term_unsure) to be checked, never cleared on its strength."""
     keep = np.ones(len(ov.spot), dtype=bool)
     restoring = np.zeros(len(spot_dates), dtype=bool)
+    term_unsure = np.zeros(len(spot_dates), dtype=bool)
     said: set[tuple[int, int]] = set()
     for j, (i, f) in enumerate(zip(ov.spot.tolist(), ov.feat.tolist())):
-        seen = spot_dates[i]
-        if seen is None:
-            continue
-        granted = layer.granted[f] if layer.granted is not None else None
-        ends = layer.ends[f] if layer.ends is not None else None
-        temporary = layer.kinds is not None and domain.is_temporary_land(layer.kinds[f])
-        restore_by = (
-            dl.due_date("temporary_land_restoration", ends)
-            if temporary and ends is not None
-            else None
-        )
-        if restore_by is not None and ends < seen <= restore_by:
-            restoring[i] = True
-            why = (
-                f"已于 {ends:%Y-%m-%d} 到期，临时用地复垦期内，至 {restore_by:%Y-%m-%d}，"
-                "仍计入批准覆盖"
-            )
-        elif ends is not None and ends < seen:
-            past = f"，复垦期限 {restore_by:%Y-%m-%d} 已过" if restore_by is not None else ""
-            why = f"已于 {ends:%Y-%m-%d} 到期{past}，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖"
-            keep[j] = False
-        elif granted is not None and granted > seen:
-            why = (
-                f"批准于 {granted:%Y-%m-%d}，晚于后时相 {seen:%Y-%m-%d}（边报边用？），"
-                "不计入批准覆盖"
-            )
-            keep[j] = False
+        if layer.term_unknown is not None and layer.term_unknown[f]:
+            term_unsure[i] = True
+            why = "截止日期早于批准日期，期限无法判断，仍计入批准覆盖"
         else:
-            continue
+            judged = _term_as_seen(layer, f, spot_dates[i])
+            if judged is None:
+                continue  # in force then, or nothing to judge it by
+            why, keep[j], restoring[i] = judged[0], judged[1], restoring[i] or judged[2]
         if (i, f) not in said:
             said.add((i, f))
             notes[i].append(f"批准用地 {layer.labels[f]} {why}")
     n = len(spot_dates)
     kept = Overlay(ov.spot[keep], ov.feat[keep], ov.geom[keep], ov.area[keep], ov.planar[keep])
     kept.sums = np.bincount(kept.spot, weights=kept.area, minlength=n)
-    return kept, restoring
+    return kept, restoring, term_unsure
+
+
+def _term_as_seen(layer: LayerInput, f: int, seen) -> tuple[str, bool, bool] | None:
+    """How approval f stood at a spot's later image date `seen`: (why, kept as cover, in its
+    restoration year), or None when it was in force then or nothing tells (approvals_in_force)."""
+    if seen is None:
+        return None
+    granted = layer.granted[f] if layer.granted is not None else None
+    ends = layer.ends[f] if layer.ends is not None else None
+    temporary = layer.kinds is not None and domain.is_temporary_land(layer.kinds[f])
+    restore_by = (
+        dl.due_date("temporary_land_restoration", ends) if temporary and ends is not None else None
+    )
+    if restore_by is not None and ends < seen <= restore_by:
+        why = (
+            f"已于 {ends:%Y-%m-%d} 到期，临时用地复垦期内，至 {restore_by:%Y-%m-%d}，仍计入批准覆盖"
+        )
+        return why, True, True
+    if ends is not None and ends < seen:
+        past = f"，复垦期限 {restore_by:%Y-%m-%d} 已过" if restore_by is not None else ""
+        return (
+            f"已于 {ends:%Y-%m-%d} 到期{past}，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖",
+            False,
+            False,
+        )
+    if granted is not None and granted > seen:
+        why = f"批准于 {granted:%Y-%m-%d}，晚于后时相 {seen:%Y-%m-%d}（边报边用？），不计入批准覆盖"
+        return why, False, False
+    return None
 
 
 def approval_kinds(ov: Overlay | None, layers: dict[str, LayerInput], n: int) -> list[str]:
@@ -121,6 +134,7 @@ def suggest_verdicts(
     approval_notes: list[list[str]],
     approval_kinds: list[str],
     restoring: np.ndarray,
+    term_unsure: np.ndarray,
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
@@ -138,6 +152,8 @@ def suggest_verdicts(
     report (≥ 0.01 亩): a sliver of 0.00 亩 along a boundary is digitising, not occupation.
     restoring: the spots a temporary-land approval in its restoration year covers
     (approvals_in_force): never 已批准覆盖 (the term is over), checked in the field instead.
+    term_unsure: the spots an approval of unknown term covers (its dates contradict each
+    other): counted as covered, but never 已批准覆盖 on its strength; its term is checked.
     """
     n = len(spot_area)
     zero = np.zeros(n)
@@ -173,7 +189,7 @@ def suggest_verdicts(
     priority[cult_hit | zones] = 3
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
-    priority[bf_in_approvals & (priority > 3)] = 3
+    priority[(bf_in_approvals | term_unsure) & (priority > 3)] = 3
     if {domain.LAYER_LAND_USE, domain.LAYER_BASIC_FARMLAND} <= given:
         # Open for land of unknown class alone (with both layers nothing else leaves it open):
         # it may be referral scale, which the field check settles; never 4, "nothing found
@@ -187,10 +203,10 @@ def suggest_verdicts(
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
     # not lift the red line. Such spots are checked in the field, or suspected when referable.
-    tiny = too_small_to_show(spot_area) & ~no_geom
+    tiny = too_small_to_show(spot_area) & ~no_geom  # judged by none of its overlaps, below
     approved = (
-        covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring & ~tiny
-    )
+        covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring
+    ) & ~term_unsure
     # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
     share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
@@ -295,7 +311,9 @@ def suggest_verdicts(
             cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
         else:
             cover = f"未被{approvals}覆盖"
-        restore_check = ["核实临时用地是否按期复垦"] if restoring[i] else []
+        term_checks = ["核实临时用地是否按期复垦"] if restoring[i] else []
+        if term_unsure[i]:
+            term_checks.append("核实批准用地期限")
         if taken and (criminal[i] or not covered[i]):
             verdict[i] = domain.SUGGEST_ILLEGAL
             reason[i] = [*taken, *farmland_approved, *mining_use, cover]
@@ -305,7 +323,7 @@ def suggest_verdicts(
                 *(["核实是否超出批准范围占地"] if bf_hit[i] or cult_hit[i] else []),
                 *(["核实是否属生态保护红线内允许的活动"] if red[i] else []),
             ]
-            reason[i] = [*taken, *farmland_approved, *mining_use, cover, *check, *restore_check]
+            reason[i] = [*taken, *farmland_approved, *mining_use, cover, *check, *term_checks]
             continue
         if mining_use:
             reason[i] = [
@@ -314,13 +332,14 @@ def suggest_verdicts(
                 *farmland_approved,
                 *scale_unknown,
                 cover,
-                *restore_check,
+                *term_checks,
             ]
             continue
-        if restoring[i]:
+        if restoring[i] or term_unsure[i]:
             # Temporary land in its restoration year is lawfully held, whatever the land:
-            # what the field check is for is whether it is being restored.
-            reason[i] = [cover, *farmland_approved, *restore_check]
+            # what the field check is for is whether it is being restored; an approval of
+            # unknown term, whether it was in force.
+            reason[i] = [cover, *farmland_approved, *term_checks]
             priority[i] = min(priority[i], 3)
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:

@@ -279,7 +279,7 @@ def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict
             example = next((name for name in layers if name.upper() in described), layers[0])
             return tr(
                 "{parameter}: {path} holds {count} layers ({layers}): say which one. In the "
-                "dialog, choose it with the … button's \"Browse for Layer…\", or add it to the "
+                'dialog, choose it with the … button\'s "Browse for Layer…", or add it to the '
                 "project first; in a script or qgis_process, as {path}|layername={example}."
             ).format(
                 parameter=parameter_label(definition),

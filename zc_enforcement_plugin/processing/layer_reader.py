@@ -349,6 +349,18 @@ def has_feature_limit(parameters: dict, name: str) -> bool:
     )
 
 
+def read_unfiltered(algorithm, parameters: dict, name: str, context) -> bool:
+    """Whether a source parameter must be read without a spatial filter before it: a feature
+    limit takes the layer's first N features; QGIS's memory provider finds a polygon by its
+    outer ring's box, and a hole drawn outside the ring (land once repaired) over a spot would
+    never be read. (GDAL's index and PostGIS's box take in every ring.) A memory layer is in
+    memory: read whole, it costs little."""
+    if has_feature_limit(parameters, name):
+        return True
+    _label, layer = layer_name(algorithm, parameters, name, context)
+    return layer is not None and layer.providerType() == "memory"
+
+
 def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLayer | None:
     """The layer behind a source parameter when all its features are wanted, else None."""
     from qgis.core import QgsProcessingFeatureSourceDefinition

@@ -88,6 +88,27 @@ def overwrite_refusal(algorithm, parameters: dict, context, destination_of: Call
                     "Outputs {first} and {second} are both set to {path}: one would write over "
                     "the other. Give each its own file."
                 ).format(first=other, second=output, path=_shown((path, layer)))
+        edited = _edited_layer_of(path, layer)
+        if edited is not None:
+            # Its edits are kept by feature id: once the run replaced the file, they would
+            # be saved onto the new result's features, another spot's verdict among them.
+            return tr(
+                "Output {output} would replace {path}, which layer {layer} has open with "
+                "unsaved edits. Save or discard them first (Layer › Toggle Editing), or "
+                "choose another file for {output}."
+            ).format(output=output, path=_shown((path, layer)), layer=edited.name())
+    return None
+
+
+def _edited_layer_of(path: Path, written: str | None) -> QgsMapLayer | None:
+    """A project layer being edited that reads what writing layer `written` of path (None:
+    the whole file) replaces."""
+    for layer in QgsProject.instance().mapLayers().values():
+        if not getattr(layer, "isEditable", lambda: False)():
+            continue
+        for read_path, read_layer in _places_read(layer):
+            if _same_file(path, read_path) and _overlaps(path, written, read_layer):
+                return layer
     return None
 
 

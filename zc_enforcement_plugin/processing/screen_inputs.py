@@ -14,7 +14,7 @@ import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsWkbTypes
 
 from ..core import areas, dates, domain, screening
-from ..i18n import tr
+from ..i18n import chinese_interface, tr
 from .base import ProgressSpan, fail, open_error, output_destination
 from .layer_reader import (
     layer_label,
@@ -59,8 +59,8 @@ def read_land_use(
     field lost the leading zero) and, when ridges are deducted, their KCXS as stored: the engine
     reports empty or unreadable values by spot. None when the user cancelled, and for a layer
     without any geometry, which classes nothing: as if not given (its fields NULL, not a 0 that
-    says "no cultivated land"). read_all: a feature limit takes the layer's first N features,
-    so no spatial filter may come first."""
+    says "no cultivated land"). read_all: no spatial filter may come first (a feature limit,
+    a memory layer: layer_reader.read_unfiltered)."""
     wanted = [class_field] + ([domain.RIDGE_COEFFICIENT] if deduct_ridges else [])
     found = domain_fields(source, label, wanted, feedback)
     # A field the layer lacks is asked for by its own name: read_source refuses it, naming
@@ -230,8 +230,9 @@ def add_approval_terms(layer: screening.LayerInput, arrays, label, found, feedba
 def _unjudge_reversed_terms(layer, granted, ends, fids, label, feedback) -> None:
     """An approval ending (JZRQ) before it was granted (PZRQ, else QSRQ) has its dates typed
     wrong, swapped most often: judged by them it had ended before every spot, and its spots
-    became 疑似违法, some at referral scale. Its term is taken as unknown (counted whatever
-    its term, as an approval without dates is) and said, naming each approval and its dates."""
+    became 疑似违法, some at referral scale. Its term is taken as unknown (term_unknown: it
+    counts whatever its term, and its spots are checked, never cleared on its strength) and
+    said, naming each approval and its dates."""
     reversed_ = [
         i
         for i, (start, end) in enumerate(zip(granted.tolist(), ends.tolist()))
@@ -245,19 +246,22 @@ def _unjudge_reversed_terms(layer, granted, ends, fids, label, feedback) -> None
         )
         for i in reversed_
     ]
+    layer.term_unknown = np.zeros(len(granted), dtype=bool)
     for i in reversed_:
         granted[i] = ends[i] = None
+        layer.term_unknown[i] = True
     feedback.pushWarning(
         tr(
             "{layer}: {count} approvals end ({end}) before they were granted ({granted}): "
             "{approvals}. Their dates cannot both be right: each is counted whatever its "
-            "term. Correct the dates and run again."
+            "term, and the spots it covers are sent to a field check. Correct the dates and "
+            "run again."
         ).format(
             layer=label,
             count=len(reversed_),
             end=domain.APPROVAL_END,
             granted=f"{domain.APPROVAL_DATE}/{domain.APPROVAL_START}",
-            approvals="；".join(named[:10]) + ("…" if len(named) > 10 else ""),
+            approvals=domain.first_of(named, 10, "；" if chinese_interface() else "; "),
         )
     )
 
@@ -431,6 +435,10 @@ def warn_if_apart(arrays, label, source, spot_boxes, feedback) -> bool:
         return False
     low, high = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
     feature_boxes = shapely.bounds(arrays.geoms)
+    # A hole drawn outside its shell is land once repaired: it reaches as far as the search
+    # does (screening.boxes_beyond_shells), or a spot inside it is said to be reached by none.
+    rows, beyond = screening.boxes_beyond_shells(arrays.geoms)
+    feature_boxes[rows] = beyond
     near = np.all(feature_boxes[:, :2] <= high, axis=1) & np.all(
         feature_boxes[:, 2:] >= low, axis=1
     )

@@ -28,7 +28,7 @@ from .base import (
     output_destination,
     output_wanted,
 )
-from .layer_reader import has_feature_limit, known_by_name, layer_name, read_source
+from .layer_reader import known_by_name, layer_name, read_source, read_unfiltered
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
@@ -380,7 +380,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 self.parameterAsBoolean(parameters, self.DEDUCT_RIDGES, context),
                 measured_in,
                 spot_boxes,
-                has_feature_limit(parameters, self.LAND_USE),
+                read_unfiltered(self, parameters, self.LAND_USE, context),
                 read_span(),
                 feedback,
             )
@@ -396,7 +396,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     whole,
                     measured_in,
                     spot_boxes,
-                    has_feature_limit(parameters, parameter),
+                    read_unfiltered(self, parameters, parameter, context),
                     read_span(),
                     feedback,
                 )

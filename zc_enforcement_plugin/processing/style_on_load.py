@@ -33,8 +33,10 @@ def read_file_again(layer) -> None:
     """Has a loaded output read its file as the run left it. A run into the file of a result
     still loaded gets that layer back from QGIS, whose provider still reads the earlier file
     (set aside by the run, partial_outputs): it showed the last run's 300 spots over a file
-    of 5 until the project was opened again."""
-    if layer.providerType() == "ogr":
+    of 5 until the project was opened again. Never a layer being edited: its edits, kept by
+    feature id, would fall on the new file's features (such a run is refused beforehand,
+    overwrite_check)."""
+    if layer.providerType() == "ogr" and not layer.isEditable() and not layer.isModified():
         layer.reload()
         layer.updateExtents()
 

@@ -1318,6 +1318,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/overwrite_check.py" />
+      <source>Output {output} would replace {path}, which layer {layer} has open with unsaved edits. Save or discard them first (Layer › Toggle Editing), or choose another file for {output}.</source>
+      <translation>输出 {output} 将替换 {path}，而图层 {layer} 正打开该文件并有未保存的编辑。请先保存或放弃这些编辑（图层 › 切换编辑状态），或为 {output} 另选文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/overwrite_check.py" />
       <source>Output {output} would write over {path}, which {input} reads: the run would destroy its own input. Choose another file for {output}.</source>
       <translation>输出 {output} 将覆盖 {path}，而 {input} 正是从该处读取：运行会毁掉自己的输入。请为 {output} 另选文件。</translation>
     </message>
@@ -1843,8 +1848,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
-      <source>{layer}: {count} approvals end ({end}) before they were granted ({granted}): {approvals}. Their dates cannot both be right: each is counted whatever its term. Correct the dates and run again.</source>
-      <translation>{layer}：{count} 个批准用地的截止日期（{end}）早于批准日期（{granted}）：{approvals}。两个日期不可能都对：这些批准用地不论期限一律计入批准覆盖。请改正日期后重新运行。</translation>
+      <source>{layer}: {count} approvals end ({end}) before they were granted ({granted}): {approvals}. Their dates cannot both be right: each is counted whatever its term, and the spots it covers are sent to a field check. Correct the dates and run again.</source>
+      <translation>{layer}：{count} 个批准用地的截止日期（{end}）早于批准日期（{granted}）：{approvals}。两个日期不可能都对：这些批准用地不论期限一律计入批准覆盖，其覆盖的图斑转实地核查。请改正日期后重新运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
