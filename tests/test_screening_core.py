@@ -910,9 +910,10 @@ def test_spots_of_one_outline_under_two_numbers_are_said_and_noted():
     turned = shapely.Polygon(ring[1:] + ring[:1])  # the other way round, from another corner
     assert turned.equals(square) and turned.exterior.coords[0] != square.exterior.coords[0]
     r = run(
-        [square, turned, box(200, 0, 300, 100), box(200, 0, 300, 100)],
+        [square, turned, box(200, 0, 300, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)]
+        + [box(400, 0, 500, 100)],
         {},
-        keys=["A1", "A2", "B", "B"],
+        keys=["A1", "A2", "B", "B", "370302202401", "３７０３０２２０２４０１"],
     )
     said = [m for m in r.messages if "图形相同" in m]
     assert len(said) == 1 and "A1、A2" in said[0], r.messages

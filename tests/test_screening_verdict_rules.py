@@ -187,6 +187,8 @@ def test_a_spot_too_small_to_show_is_checked_not_cleared_nor_approved():
     r = run(spots, layers)
     f = r.fields
     assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK] * 3
+    # Not ranked: rank 4 says it was screened and nothing found ranks it higher.
+    assert f[domain.REVIEW_PRIORITY].tolist() == [None] * 3
     for i in range(3):
         assert "不足 0.01 亩，无法判定" in f[domain.VERDICT_REASON][i], f[domain.VERDICT_REASON][i]
         assert "不足 0.01 亩" in f[domain.GEOMETRY_NOTE][i]

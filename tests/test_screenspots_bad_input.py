@@ -1414,6 +1414,12 @@ def test_a_file_of_several_layers_given_without_a_layer_name_stops_naming_them(p
     assert "BASIC_FARMLAND" in message and str(path) in message, message
     assert "XZQ" in message and "YJJBNT" in message and "layername=YJJBNT" in message, message
     assert "Browse for Layer" in message, message
+    # With a selection or feature limit set on it (the dialog's options), the same.
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    limited = QgsProcessingFeatureSourceDefinition(str(path), False, 10)
+    with pytest.raises(QgsProcessingException, match="layername=YJJBNT"):
+        run({"SPOTS": spots, "BASIC_FARMLAND": limited})
     # Named, the layer is read: 100 m² of the spot (planar; 99.98 on the ellipsoid) is basic
     # farmland, not all of it.
     out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": f"{path}|layername=YJJBNT"})["OUTPUT"])

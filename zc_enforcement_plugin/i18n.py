@@ -35,6 +35,8 @@ def sentences(*parts: str) -> str:
 def parameter_label(definition) -> str:
     """A Processing parameter as a message names it: as the dialog shows it (卫片图斑（JCTB）),
     then the name a script or qgis_process gives it (SPOTS), so both kinds of user find it."""
+    if not definition.description().strip():
+        return definition.name()
     return tr("{description} (parameter {name})").format(
         description=definition.description(), name=definition.name()
     )

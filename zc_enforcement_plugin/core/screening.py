@@ -492,9 +492,12 @@ def _say_same_outlines(
     for i, outline in zip(rows.tolist(), outlines.tolist()):
         alike.setdefault(outline, []).append(i)
     for same in alike.values():
+        # Numbers compared as the duplicate-number check compares them (full-width digits,
+        # lost zeros): one number spelt two ways is that check's to say.
+        compared = {domain.spot_number_compared(keys[i]) or keys[i].strip() for i in same}
+        if len(compared) < 2:
+            continue
         numbers = list(dict.fromkeys(keys[i].strip() for i in same))
-        if len(numbers) < 2:
-            continue  # one number twice: said as a duplicate number above
         shown = "、".join(numbers)
         for i in same:
             others = "、".join(n for n in numbers if n != keys[i].strip())

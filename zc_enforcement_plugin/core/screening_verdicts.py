@@ -203,7 +203,9 @@ def suggest_verdicts(
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
     # not lift the red line. Such spots are checked in the field, or suspected when referable.
-    tiny = too_small_to_show(spot_area) & ~no_geom  # judged by none of its overlaps, below
+    # Judged by none of its overlaps (below), and so ranked by none: not ranked, as a spot
+    # without geometry is not.
+    tiny = too_small_to_show(spot_area) & ~no_geom
     approved = (
         covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~bf_in_approvals & ~restoring
     ) & ~term_unsure
@@ -367,7 +369,7 @@ def suggest_verdicts(
         cover_part = [cover] if ap[i] > TOL or ap_u is None else []
         construction = zh[domain.LAND_GROUP_CONSTRUCTION]
         if mu(cult[i]) > 0:  # not taken (that was said above): all of it inside approvals
-            here = f"{zh[domain.LAND_GROUP_CULTIVATED]} {cult_mu_text[i]}均在批准范围内"
+            here = f"{zh[domain.LAND_GROUP_CULTIVATED]} {cult_mu_text[i]}{ridges}均在批准范围内"
             built = fields[domain.LAND_GROUP_FIELDS[domain.LAND_GROUP_CONSTRUCTION]][i]
             if shown_mu(float(built)) > 0:
                 here += f"，其余位于{construction}"
@@ -409,7 +411,7 @@ def suggest_verdicts(
     # the land-use layer was missing. A spot without geometry was checked against nothing:
     # neither ranked nor below referral scale (SFXS NULL, where it cannot be told).
     checked = {domain.LAYER_LAND_USE, *domain.PROTECTION_LAYERS} <= given
-    unranked = ((priority == 4) & (not checked)) | no_geom
+    unranked = ((priority == 4) & (not checked)) | no_geom | tiny
     fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
     fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open | no_geom)
     return reason, referral_open_causes(referral_open, no_geom, given)

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputLayerDefinition,
@@ -253,6 +254,8 @@ def _layers_given_by_path(algorithm, parameters: dict, rasters: bool):
         if not isinstance(definition, kinds):
             continue
         value = parameters.get(definition.name())
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):
+            value = value.source.staticValue()  # a feature limit or selection set on it
         if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
             continue
         path = _file_named(value)
@@ -275,8 +278,8 @@ def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict
         if len(layers) > 1:
             # The example is the layer the parameter names (YJJBNT for 永久基本农田（YJJBNT）)
             # where the file has it: the first was the district outline, the very mistake.
-            described = definition.description().upper()
-            example = next((name for name in layers if name.upper() in described), layers[0])
+            codes = {c.upper() for c in re.findall(r"[（(](\w+)[）)]", definition.description())}
+            example = next((name for name in layers if name.upper() in codes), layers[0])
             return tr(
                 "{parameter}: {path} holds {count} layers ({layers}): say which one. In the "
                 'dialog, choose it with the … button\'s "Browse for Layer…", or add it to the '
