@@ -492,6 +492,26 @@ def test_a_run_into_the_file_of_a_result_still_loaded_shows_the_new_result(
     assert _groups(project) == {"Screening of B (run 2)": ["spots"]}
 
 
+def test_a_filtered_copy_of_a_result_reads_the_new_file_too(provider, project, tmp_path):
+    """With a filter on the earlier result QGIS loads the new one as a layer of its own, and
+    the filtered one went on counting 3 spots over a file of 1."""
+    from tests.screening_layers import memory_layer, square
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    three = memory_layer(
+        [(square(x, 0, 50), [f"B-{x}"]) for x in (0, 100, 200)], "field=JCBH:string", name="B"
+    )
+    one = memory_layer([(square(0, 0, 50), ["B-0"])], "field=JCBH:string", name="B")
+    QgsProject.instance().addMapLayers([three, one])
+    path = str(tmp_path / "screened.gpkg")
+    run_and_load(algorithm, {"SPOTS": three.id(), "OUTPUT": to_load(path, "spots")})
+    (first,) = [la for la in project.mapLayers().values() if la.source().startswith(path)]
+    assert first.setSubsetString('"JCBH" IS NOT NULL') and first.featureCount() == 3
+    run_and_load(algorithm, {"SPOTS": one.id(), "OUTPUT": to_load(path, "spots")})
+    assert first.featureCount() == 1
+    assert [f["JCBH"] for f in first.getFeatures()] == ["B-0"]
+
+
 def test_a_run_into_the_file_of_a_result_being_edited_is_refused_and_the_edits_kept(
     provider, project, tmp_path
 ):

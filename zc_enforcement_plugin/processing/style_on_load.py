@@ -12,6 +12,7 @@ from qgis.core import (
     QgsLayerTreeNode,
     QgsMapLayer,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProviderRegistry,
 )
 from qgis.PyQt import sip
 
@@ -30,15 +31,35 @@ _TABLE_CATEGORIES = _CATEGORY.AllStyleCategories & ~_DRAWING
 
 
 def read_file_again(layer) -> None:
-    """Has a loaded output read its file as the run left it. A run into the file of a result
-    still loaded gets that layer back from QGIS, whose provider still reads the earlier file
-    (set aside by the run, partial_outputs): it showed the last run's 300 spots over a file
-    of 5 until the project was opened again. Never a layer being edited: its edits, kept by
-    feature id, would fall on the new file's features (such a run is refused beforehand,
-    overwrite_check)."""
-    if layer.providerType() == "ogr" and not layer.isEditable() and not layer.isModified():
-        layer.reload()
-        layer.updateExtents()
+    """Has a loaded output, and every other layer of the project reading its file, read it as
+    the run left it. A run into the file of a result still loaded gets that layer back from
+    QGIS, whose provider still reads the earlier file (set aside by the run, partial_outputs):
+    it showed the last run's 300 spots over a file of 5 until the project was opened again;
+    a copy of it with a filter, which QGIS does not hand back, did the same. Never a layer
+    being edited: its edits, kept by feature id, would fall on the new file's features (such a
+    run is refused beforehand, overwrite_check)."""
+    if layer.providerType() != "ogr":
+        return
+    path = _file_of(layer)
+    project = layer.project()
+    others = project.mapLayers().values() if project is not None else ()
+    for reader in {layer.id(): layer, **{o.id(): o for o in others}}.values():
+        same = reader is layer or (
+            reader.providerType() == "ogr" and path is not None and _file_of(reader) == path
+        )
+        if same and not reader.isEditable() and not reader.isModified():
+            reader.reload()
+            reader.updateExtents()
+            reader.triggerRepaint()
+
+
+def _file_of(layer) -> Path | None:
+    """The file an OGR layer reads, resolved (None where it names none)."""
+    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path")
+    try:
+        return Path(path).resolve() if path else None
+    except OSError:
+        return None
 
 
 class ReloadOnLoad(QgsProcessingLayerPostProcessorInterface):
