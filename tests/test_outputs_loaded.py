@@ -465,20 +465,27 @@ def test_a_run_loaded_while_the_last_runs_layer_is_current_goes_beside_its_group
     ]
 
 
+def _batches_of_three_and_one():
+    """Two batches of spots named B in the project, of 3 spots and of 1 (B-0, the first of the
+    3): a second run into the first run's file gives fewer spots than the loaded result."""
+    from tests.screening_layers import memory_layer, square
+
+    three = memory_layer(
+        [(square(x, 0, 50), [f"B-{x}"]) for x in (0, 100, 200)], "field=JCBH:string", name="B"
+    )
+    one = memory_layer([(square(0, 0, 50), ["B-0"])], "field=JCBH:string", name="B")
+    QgsProject.instance().addMapLayers([three, one])
+    return three, one
+
+
 def test_a_run_into_the_file_of_a_result_still_loaded_shows_the_new_result(
     provider, project, tmp_path
 ):
     """Found in a real QGIS: QGIS hands back the loaded layer of that file, whose provider
     still read the earlier run's file, set aside: 3 spots shown over a file of 1 until the
     project was reloaded, and the earlier run's group was left empty."""
-    from tests.screening_layers import memory_layer, square
-
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
-    three = memory_layer(
-        [(square(x, 0, 50), [f"B-{x}"]) for x in (0, 100, 200)], "field=JCBH:string", name="B"
-    )
-    one = memory_layer([(square(0, 0, 50), ["B-0"])], "field=JCBH:string", name="B")
-    QgsProject.instance().addMapLayers([three, one])
+    three, one = _batches_of_three_and_one()
     path = str(tmp_path / "screened.gpkg")
     for batch in (three, one):
         _results, _context, errors = run_and_load(
@@ -495,14 +502,8 @@ def test_a_run_into_the_file_of_a_result_still_loaded_shows_the_new_result(
 def test_a_filtered_copy_of_a_result_reads_the_new_file_too(provider, project, tmp_path):
     """With a filter on the earlier result QGIS loads the new one as a layer of its own, and
     the filtered one went on counting 3 spots over a file of 1."""
-    from tests.screening_layers import memory_layer, square
-
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
-    three = memory_layer(
-        [(square(x, 0, 50), [f"B-{x}"]) for x in (0, 100, 200)], "field=JCBH:string", name="B"
-    )
-    one = memory_layer([(square(0, 0, 50), ["B-0"])], "field=JCBH:string", name="B")
-    QgsProject.instance().addMapLayers([three, one])
+    three, one = _batches_of_three_and_one()
     path = str(tmp_path / "screened.gpkg")
     run_and_load(algorithm, {"SPOTS": three.id(), "OUTPUT": to_load(path, "spots")})
     (first,) = [la for la in project.mapLayers().values() if la.source().startswith(path)]

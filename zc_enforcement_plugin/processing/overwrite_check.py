@@ -72,16 +72,16 @@ def overwrite_refusal(algorithm, parameters: dict, context, destination_of: Call
                 outputs.append((label, found))
             continue
         if isinstance(definition, _LAYER_PARAMETERS):
-            inputs += [(label, place) for place in _places_read(parameters.get(name))]
+            inputs += [(label, place) for place in places_read(parameters.get(name))]
     for index, (output, (path, layer)) in enumerate(outputs):
         for source, read in inputs:
-            if _same_file(path, read[0]) and _overlaps(path, layer, read[1]):
+            if same_file(path, read[0]) and _overlaps(path, layer, read[1]):
                 return tr(
                     "Output {output} would write over {path}, which {input} reads: the run "
                     "would destroy its own input. Choose another file for {output}."
                 ).format(output=output, input=source, path=_shown((path, layer and read[1])))
         for other, (other_path, other_layer) in outputs[:index]:
-            if _same_file(path, other_path) and (
+            if same_file(path, other_path) and (
                 layer is None or other_layer is None or layer == other_layer
             ):
                 return tr(
@@ -106,17 +106,17 @@ def _edited_layer_of(path: Path, written: str | None) -> QgsMapLayer | None:
     for layer in QgsProject.instance().mapLayers().values():
         if not getattr(layer, "isEditable", lambda: False)():
             continue
-        for read_path, read_layer in _places_read(layer):
-            if _same_file(path, read_path) and _overlaps(path, written, read_layer):
+        for read_path, read_layer in places_read(layer):
+            if same_file(path, read_path) and _overlaps(path, written, read_layer):
                 return layer
     return None
 
 
-def _places_read(value) -> list[Place]:
+def places_read(value) -> list[Place]:
     """The files (and layers) a layer parameter's value reads: a path, a source string, a
     project layer's id, a layer, a feature source definition, or a list of them."""
     if isinstance(value, (list, tuple)):
-        return [place for item in value for place in _places_read(item)]
+        return [place for item in value for place in places_read(item)]
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
         value = value.source.staticValue()
     if isinstance(value, str) and (layer := QgsProject.instance().mapLayer(value)) is not None:
@@ -139,7 +139,7 @@ def _places_read(value) -> list[Place]:
     return [(Path(path).absolute(), parts.get("layerName") or None)]
 
 
-def _same_file(first: Path, second: Path) -> bool:
+def same_file(first: Path, second: Path) -> bool:
     """One file, however named (a link, another case on Windows); two outputs not yet written
     by their names."""
     try:

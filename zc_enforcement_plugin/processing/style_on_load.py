@@ -12,7 +12,6 @@ from qgis.core import (
     QgsLayerTreeNode,
     QgsMapLayer,
     QgsProcessingLayerPostProcessorInterface,
-    QgsProviderRegistry,
 )
 from qgis.PyQt import sip
 
@@ -20,6 +19,7 @@ from ..core import domain
 from ..fonts import use_chinese_font_in_labels
 from ..i18n import tr
 from ..resources_paths import STYLES
+from .overwrite_check import places_read, same_file
 
 _CATEGORY = QgsMapLayer.StyleCategory
 # What a style draws. An output written without geometry (a CSV or spreadsheet: the spots'
@@ -40,12 +40,13 @@ def read_file_again(layer) -> None:
     run is refused beforehand, overwrite_check)."""
     if layer.providerType() != "ogr":
         return
-    path = _file_of(layer)
+    files = [path for path, _layer in places_read(layer)]
     project = layer.project()
-    others = project.mapLayers().values() if project is not None else ()
-    for reader in {layer.id(): layer, **{o.id(): o for o in others}}.values():
+    readers = [layer, *(project.mapLayers().values() if project is not None else ())]
+    for reader in dict.fromkeys(readers):  # the layer itself once, whatever its project
         same = reader is layer or (
-            reader.providerType() == "ogr" and path is not None and _file_of(reader) == path
+            reader.providerType() == "ogr"
+            and any(same_file(path, read) for path in files for read, _ in places_read(reader))
         )
         if same and not reader.isEditable() and not reader.isModified():
             reader.reload()
@@ -53,52 +54,32 @@ def read_file_again(layer) -> None:
             reader.triggerRepaint()
 
 
-def _file_of(layer) -> Path | None:
-    """The file an OGR layer reads, resolved (None where it names none)."""
-    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path")
-    try:
-        return Path(path).resolve() if path else None
-    except OSError:
-        return None
-
-
 class ReloadOnLoad(QgsProcessingLayerPostProcessorInterface):
-    """read_file_again for an output QGIS loads that is not styled (StyleOnLoad does it too)."""
+    """read_file_again for an output QGIS loads; StyleOnLoad styles it as well."""
 
-    _alive: list[ReloadOnLoad] = []  # held until Processing deletes the C++ side (StyleOnLoad)
+    # Processing keeps only a pointer and deletes the C++ side with its context: each Python
+    # object is held here until then (an iterated run loads all its outputs at the end).
+    _alive: list[ReloadOnLoad] = []
 
     @classmethod
-    def create(cls) -> ReloadOnLoad:
-        cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
-        processor = cls()
-        cls._alive.append(processor)
+    def create(cls, *args) -> ReloadOnLoad:
+        ReloadOnLoad._alive = [held for held in ReloadOnLoad._alive if not sip.isdeleted(held)]
+        processor = cls(*args)
+        ReloadOnLoad._alive.append(processor)
         return processor
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
         read_file_again(layer)
 
 
-class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+class StyleOnLoad(ReloadOnLoad):
     """Styles an output when QGIS loads it: spots by suggested verdict, pieces by layer."""
-
-    # Processing keeps only a pointer and deletes the C++ side with its context: each Python
-    # object is held here until then (an iterated run loads all its outputs at the end).
-    _alive: list[StyleOnLoad] = []
 
     def __init__(self, style: Path, screening_labels: bool = True, group: RunGroup | None = None):
         super().__init__()
         self.style = style
         self.screening_labels = screening_labels  # else the style's own aliases only
         self.group = group
-
-    @classmethod
-    def create(
-        cls, style: Path, screening_labels: bool = True, group: RunGroup | None = None
-    ) -> StyleOnLoad:
-        cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
-        processor = cls(style, screening_labels, group)
-        cls._alive.append(processor)
-        return processor
 
     @classmethod
     def attach(
@@ -119,7 +100,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
                 details.setPostProcessor(cls.create(style_path, screening_labels, group))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
-        read_file_again(layer)
+        super().postProcessLayer(layer, context, feedback)
         if layer.isSpatial():
             message, ok = layer.loadNamedStyle(str(self.style))
         else:
