@@ -25,6 +25,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
     QgsProject,
     QgsProviderRegistry,
     QgsRasterLayer,
@@ -183,6 +184,9 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             unnamed = unnamed_layer_of_several(self, parameters)
             if unnamed:
                 return False, unnamed
+            lost = crs_lost_by_qgis(self, parameters, context)
+            if lost:
+                return False, lost
             overwrite = overwrite_refusal(
                 self,
                 parameters,
@@ -291,6 +295,45 @@ def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict
                 layers=domain.first_of(layers, 10, ", "),
                 example=example,
             )
+    return None
+
+
+def crs_lost_by_qgis(algorithm: QgsProcessingAlgorithm, parameters: dict, context) -> str | None:
+    """The message for a project's layer QGIS holds without a CRS though its file declares one,
+    None when there is no such layer. QGIS 3.22 loses it when filters are set on several layers
+    of one GeoPackage (measured: the third of three filtered layers; its file then fails to open
+    for a moment). The run said "has no coordinate reference system: set it first" of a layer
+    whose file has one, and a user checking the file found nothing wrong."""
+    kinds = (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
+    for definition in algorithm.parameterDefinitions():
+        if not isinstance(definition, kinds):
+            continue
+        value = parameters.get(definition.name())
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):
+            value = value.source.staticValue()  # a feature limit or selection set on it
+        if isinstance(value, str):  # a path is opened afresh by the run: only project layers
+            value = QgsProcessingUtils.mapLayerFromString(value, context, False)
+        if (
+            not isinstance(value, QgsVectorLayer)
+            or value.crs().isValid()
+            or value.providerType() != "ogr"
+        ):
+            continue
+        declared = QgsVectorLayer(value.source(), value.name(), "ogr").crs()
+        if not declared.isValid():
+            continue  # no CRS in the file either: the run's own message says so
+        path = QgsProviderRegistry.instance().decodeUri("ogr", value.source()).get("path")
+        return tr(
+            "{parameter}: layer {layer} has no coordinate reference system in QGIS, though its "
+            "file {path} declares {crs}. QGIS 3.22 can lose it when filters are set on several "
+            "layers of one GeoPackage. Set it again (right-click the layer, Layer CRS, {crs}) "
+            "or remove the layer and add it again, then run again."
+        ).format(
+            parameter=parameter_label(definition),
+            layer=value.name(),
+            path=path,
+            crs=declared.authid() or declared.description(),
+        )
     return None
 
 

@@ -435,6 +435,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: layer {layer} has no coordinate reference system in QGIS, though its file {path} declares {crs}. QGIS 3.22 can lose it when filters are set on several layers of one GeoPackage. Set it again (right-click the layer, Layer CRS, {crs}) or remove the layer and add it again, then run again.</source>
+      <translation>{parameter}：图层 {layer} 在 QGIS 中没有坐标系，但其文件 {path} 声明为 {crs}。QGIS 3.22 在同一 GeoPackage 的多个图层设置了过滤条件时可能丢失坐标系。请重新设置（右键单击图层 ▸ 图层CRS ▸ {crs}），或移除该图层后重新添加，然后再运行。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>it holds the attributes of {readable} of the {records} features</source>
       <translation>{records} 个要素中只有 {readable} 个的属性在文件中</translation>
     </message>
