@@ -2303,6 +2303,49 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_sto
     assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
 
 
+def test_capture_times_are_dates_and_times_in_the_manifest_workbook(tmp_path):
+    """manifest.xlsx gave 拍摄时间 as text (2026-11-10T00:20:00+08:00): Excel neither sorted
+    nor filtered it as time. A Beijing time, or a camera's clock time without an offset, is a
+    date-and-time cell now; one at another offset stays text, its offset shown."""
+    import types
+
+    times = {
+        "S1": ("2026-11-10T00:20:00+08:00", dt.datetime(2026, 11, 10, 0, 20)),
+        "S2": ("2026-05-03T10:22:11", dt.datetime(2026, 5, 3, 10, 22, 11)),
+        "S3": ("2026-05-03T02:22:11+00:00", "2026-05-03 02:22:11+00:00"),
+        "S4": (None, None),
+    }
+    root = tmp_path / "evidence"
+    rows = []
+    for index, (number, (taken, _)) in enumerate(times.items(), start=1):
+        (root / number).mkdir(parents=True)
+        (root / number / "p.jpg").write_bytes(b"photo %d" % index)
+        digest = hashlib.sha256(b"photo %d" % index).hexdigest()
+        record = ledger.EvidenceRecord(
+            ls.EVIDENCE_PHOTO, f"{number}/p.jpg", digest, 7, taken_at=taken
+        )
+        rows.append(export.ExportRow(index, number, "2026Q1", None, {}, [record]))
+    store = types.SimpleNamespace(evidence_dir=root)
+    result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
+    with zipfile.ZipFile(result.path) as archive:
+        text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
+        (tmp_path / "manifest.xlsx").write_bytes(archive.read(export.MANIFEST_XLSX_NAME))
+    book = openpyxl.load_workbook(tmp_path / "manifest.xlsx").active
+    header = [cell.value for cell in book[1]]
+    spot, taken = header.index(export.MANIFEST_SPOT), header.index(export.MANIFEST_TAKEN)
+    cells = {line[spot].value: line[taken] for line in book.iter_rows(min_row=2)}
+    assert {number: cells[number].value for number in times} == {
+        number: expected for number, (_, expected) in times.items()
+    }
+    for number in ("S1", "S2"):
+        assert cells[number].is_date and cells[number].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert cells["S3"].data_type == "s"
+    # The CSV, for scripts, keeps the ledger's ISO text as it was.
+    manifest = {m[export.MANIFEST_SPOT]: m for m in csv.DictReader(io.StringIO(text))}
+    assert manifest["S1"][export.MANIFEST_TAKEN] == "2026-11-10T00:20:00+08:00"
+    check_workbook(tmp_path / "manifest.xlsx")
+
+
 def test_long_digit_strings_survive_excel_in_the_manifest_and_the_ledger_sheet(tmp_path):
     """Excel opens a CSV guessing types: a 14-digit spot number shows as 3.70302E+13 and, saved,
     loses its last digits; a hash of digits and one e reads as a power of ten. manifest.csv stays

@@ -37,6 +37,19 @@ def shown_time(taken_at: str) -> str:
     return shown.removesuffix("+08:00")
 
 
+def shown_moment(taken_at: str) -> dt.datetime | str:
+    """A recorded capture time as a sheet's cell holds it: the moment shown_time shows, as a
+    date and time, where it shows no offset (Beijing's, or the camera's clock that gave none);
+    else shown_time's text, its offset kept, as a cell has no zone to put it in. A text that
+    is no ISO time is given back as written."""
+    shown = shown_time(taken_at)
+    try:
+        moment = dt.datetime.fromisoformat(shown)
+    except ValueError:
+        return taken_at
+    return shown if moment.tzinfo is not None else moment
+
+
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME = 0x0132

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 from . import clock, disk, xlsx
 from . import ledger_schema as ls
 from .areas import MU_TOTAL_RULE, round_area, shown_mu, shown_mu_formula
+from .capture_metadata import shown_moment
 from .cases import Case
 from .dates import parse_date
 from .domain import (
@@ -1205,16 +1206,21 @@ _MANIFEST_NUMBERS = {
 
 
 def manifest_workbook(manifest: Sequence[Mapping[str, Any]]) -> bytes:
-    """The manifest's rows as an XLSX: sizes and GPS as numbers, every other column text
-    (spot numbers, hashes and paths kept exactly as the CSV has them)."""
+    """The manifest's rows as an XLSX: sizes and GPS as numbers, capture times as dates and
+    times (Excel sorts and filters them so), every other column text (spot numbers, hashes and
+    paths kept exactly as the CSV has them)."""
     columns = []
     for name in MANIFEST_COLUMNS:
         kind, decimals = _MANIFEST_NUMBERS.get(name, (xlsx.TEXT, 0))
+        if name == MANIFEST_TAKEN:
+            kind = xlsx.DATETIME
         columns.append(xlsx.Column(name, kind, decimals, code=_MANIFEST_ENGLISH[name]))
 
     def cell(name: str, value: Any) -> Any:
         if value in ("", None):
             return None
+        if name == MANIFEST_TAKEN:
+            return shown_moment(str(value))
         if name in _MANIFEST_NUMBERS:
             return float(value) if _MANIFEST_NUMBERS[name][0] == xlsx.NUMBER else int(value)
         return str(value)

@@ -27,9 +27,13 @@ TEXT = "text"
 NUMBER = "number"  # shown with Column.decimals decimals
 INTEGER = "integer"
 DATE = "date"
+# A moment: a date and a time of day (a photo's capture time). Values that are not a datetime
+# (a time with an offset other than Beijing's, kept as text so the offset shows) stay text.
+DATETIME = "datetime"
 AUTO = "auto"  # each cell as its value is: number (General), date or text
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 FONT = "宋体"  # what a Chinese Excel user expects; LibreOffice substitutes when missing
 HEADER_FILL = "FFDDEBF7"
 # A cell holds at most 32,767 characters: Excel cuts the rest of a longer text, or "repairs"
@@ -68,7 +72,8 @@ class Column:
     def number_format(self) -> str:
         if self.kind == NUMBER:
             return "0." + "0" * self.decimals if self.decimals else "0"
-        return {INTEGER: "0", DATE: DATE_FORMAT}.get(self.kind, "General")
+        formats = {INTEGER: "0", DATE: DATE_FORMAT, DATETIME: DATETIME_FORMAT}
+        return formats.get(self.kind, "General")
 
 
 @dataclass
@@ -198,6 +203,7 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug
+_EXCEL_MOMENT_EPOCH = dt.datetime.combine(_EXCEL_EPOCH, dt.time())
 
 
 def _xml_text(text: str) -> str:
@@ -220,6 +226,8 @@ def _typed(kind: str, value: Any) -> Any:
         return None
     if kind == TEXT:
         return str(value)
+    if kind == DATETIME:
+        return value if isinstance(value, dt.datetime) else str(value)
     if isinstance(value, dt.datetime):
         return value.date()  # the sheets show days; a time of day would only hide behind them
     if kind in (NUMBER, INTEGER) and not _is_number(value):
@@ -267,6 +275,10 @@ def _cell(ref: str, style: int, value: Any, strings: _SharedStrings, formula: st
         return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
     if _is_number(value):
         return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+    if isinstance(value, dt.datetime):
+        # A serial day and the fraction of it gone: whole seconds, as the sheet shows them.
+        days = (value.replace(tzinfo=None) - _EXCEL_MOMENT_EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="{style}"><v>{days!r}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
     return f'<c r="{ref}" s="{style}" t="s"><v>{strings(str(value))}</v></c>'
