@@ -126,7 +126,7 @@ def test_the_tags_read_in_chinese_and_follow_an_overridden_rule(store):
         case_id = _case(store, dt.date(2026, 9, 1), [(Stage.VERIFY, dt.date(2026, 9, 1))])
         store.add_case_event(case_id, CaseEvent(case_id, Stage.FILE, dt.date(2026, 9, 2), "李工"))
         text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
-        assert "处罚决定期限〔法定，待核实〕: 2026-11-01" in text, text
+        assert "处罚决定期限〔法定，待核实〕：2026-11-01" in text, text
         assert "书面报告执法监察大队〔工作方案〕" in text
         assert "行政处罚时效〔法定〕：违法行为在 3 年内未被发现的" in text, text
     finally:

@@ -667,6 +667,30 @@ def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_doe
     assert f"<b>{labels[domain.CRIMINAL_FLAG]} / " in page
 
 
+def test_a_chinese_page_has_full_width_colons_and_no_gap_for_a_verdicts_empty_field(ledger):
+    """涉及三区两线名称: 峨庄自然保护区 beside 当事人：… on one page, and a verdict without an
+    approval number shown as 违法 边报边用  — 李四 (a review in QGIS)."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from tests.test_dock_hostile_text import without_isolates
+    from zc_enforcement_plugin.i18n import install_translator
+    from zc_enforcement_plugin.ui.spot_page import spot_html
+
+    labels = domain.output_field_labels_zh()
+    ledger.import_batch("b", [_spot("S1", 0, **{domain.APPROVAL_HITS: "鲁政土字〔2021〕1号"})])
+    [spot] = ledger.spots()
+    ledger.record_verdict(spot.id, _illegal(kind="边报边用", details={ls.DETAIL_PARTY: "某公司"}))
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    try:
+        page = without_isolates(spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id)))
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert f"{labels[domain.APPROVAL_HITS]}：鲁政土字〔2021〕1号" in page, page
+    assert "当事人：某公司" in page
+    assert "✔ 违法 边报边用 — 张三 2024-03-05" in page, page
+
+
 # --- found untested by a mutation review --------------------------------------------------------
 
 

@@ -3726,6 +3726,28 @@ def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
     assert _verdicts(ledger_path)[spot_id] == []
 
 
+def test_a_refusals_line_goes_once_its_field_is_put_right_and_the_others_stay(dock, ledger_path):
+    """违法 saved with no kind and no verifier: both red lines stayed under the form after the
+    kind was chosen and the verifier typed, as if still wrong, until the next save (a review
+    in QGIS). Each goes as its field is put right; the other stays."""
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("")
+    assert not panel.save()
+    shown = panel.messages.text()
+    assert "an illegal verdict needs its kind" in shown, shown
+    assert "the verifier is required" in shown, shown
+    panel.verifier.setText("李四")
+    shown = panel.messages.text()
+    assert "the verifier is required" not in shown and "needs its kind" in shown, shown
+    panel.verifier.setText("")  # wrong again: said again at the next save, not before
+    assert "the verifier is required" not in panel.messages.text()
+    panel.verifier.setText("李四")
+    panel.kind.setCurrentIndex(1)
+    assert panel.messages.text() == ""
+    assert panel.save()
+
+
 def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path):
     """The core's refusals are "中文 / English": under a Chinese form the English half was a
     second reading of each reason. The case page's banner and refusals likewise."""
@@ -3736,6 +3758,8 @@ def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path)
     translator = install_translator("zh_CN")
     try:
         panel, spot_id = _typed_form(dock, ledger_path)
+        # The entries a question lists, with a full-width colon after each Chinese label.
+        assert "当事人：某公司" in panel.entries() and ": " not in panel.entries()
         panel.verifier.setText("")
         assert not panel.save()
         assert panel.messages.text() == "须填写核查人"

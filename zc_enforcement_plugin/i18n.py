@@ -32,6 +32,13 @@ def sentences(*parts: str) -> str:
     return ("" if chinese_interface() else " ").join(part for part in parts if part)
 
 
+def labelled(label: str, value: object) -> str:
+    """``label: value`` as the interface writes it: a full-width colon after the label in
+    Chinese (当事人：张三, as the forms' own labels end), ": " in English. The panels had ASCII
+    colons in their Chinese lines beside the forms' full-width ones."""
+    return f"{label}{'：' if chinese_interface() else ': '}{value}"
+
+
 def parameter_label(definition) -> str:
     """A Processing parameter as a message names it: as the dialog shows it (卫片图斑（JCTB）),
     then the name a script or qgis_process gives it (SPOTS), so both kinds of user find it."""

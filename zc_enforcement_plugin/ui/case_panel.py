@@ -23,7 +23,7 @@ from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..core.clock import in_china_time
 from ..deadline_tags import rule_tag
-from ..i18n import chinese_interface, in_interface_language, tr
+from ..i18n import chinese_interface, in_interface_language, labelled, tr
 from .entries_panel import EntriesPanel, FormComboBox, done_date_edit
 from .messages import (
     DUE_SOON,
@@ -83,7 +83,7 @@ def deadline_html(
     )
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
-        return f"<span style='color:{colour(WARNING, on)}'>{label}: {warning}</span>"
+        return f"<span style='color:{colour(WARNING, on)}'>{labelled(label, warning)}</span>"
     if deadline.withdrawn_on is not None:
         # Neither done nor missed: there was no act. Overdue before it stays said (in red),
         # as the reports counted it until the withdrawal.
@@ -153,7 +153,7 @@ def deadline_html(
         how = f"<br/><small>{html.escape(text)}</small>"
     # A due date a lenient calendar guessed (its warning says why) is marked on the date itself.
     due = deadline.due.isoformat() + (dl.ESTIMATE_MARK if deadline.estimated else "")
-    return f"<span{style}>{label}: {due} {state}</span>{warning}{how}"
+    return f"<span{style}>{labelled(label, due)} {state}</span>{warning}{how}"
 
 
 def lawful_spot_html(verdict: ledger.Verdict, on: QWidget | None = None) -> str:
@@ -449,7 +449,7 @@ class CasePanel(EntriesPanel):
                 (tr("Documents"), documents),
                 (tr("Remarks"), note),
             ]
-        return "\n".join(f"{label}: {value}" for label, value in lines if value)
+        return "\n".join(labelled(label, value) for label, value in lines if value)
 
     def save(self) -> bool:
         """Record what is typed as Correct and Save do, the correction first (recording a
@@ -499,8 +499,12 @@ class CasePanel(EntriesPanel):
         self._seen = case.last_record_id
         self._case, self._rules = case, rules
         lines = [
-            f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
-            f"{html.escape(case.stage.label_zh if case.stage else '')}</h3>"
+            "<h3>"
+            + labelled(
+                html.escape(tr("Case {id}").format(id=self.case_id)),
+                html.escape(case.stage.label_zh if case.stage else ""),
+            )
+            + "</h3>"
         ]
         if case.marked_for_transfer:  # once transferred, the banner has done its work
             # The period is the ledger's (zcenforcement:ledgersettings may change it).

@@ -21,6 +21,7 @@ from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import QDate, QEvent, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -29,7 +30,9 @@ from qgis.PyQt.QtWidgets import (
     QFrame,
     QLabel,
     QLayout,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QShortcut,
     QStyle,
@@ -241,6 +244,21 @@ class EntriesPanel(QgsPanelWidget):
             # As the button does, whatever the page's Save does (and not while it is disabled).
             shortcut.activated.connect(save.click)
             self.save_shortcuts.append(shortcut)
+
+    def on_any_entry_changed(self, slot) -> None:
+        """Call ``slot`` whenever any field of the page changes, whatever kind of field it is
+        (typed, chosen, ticked, a figure or a date)."""
+        signals = (
+            (QLineEdit, "textChanged"),
+            (QPlainTextEdit, "textChanged"),
+            (QComboBox, "currentIndexChanged"),
+            (QDoubleSpinBox, "valueChanged"),
+            (QDateEdit, "dateChanged"),
+            (QCheckBox, "toggled"),
+        )
+        for kind, signal in signals:
+            for field in self.findChildren(kind):
+                getattr(field, signal).connect(slot)
 
     # --- the protocol: what the page holds ---------------------------------------------------
     def description(self) -> str:

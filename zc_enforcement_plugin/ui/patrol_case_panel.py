@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, ledger
 from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
-from ..i18n import in_interface_language, tr
+from ..i18n import in_interface_language, labelled, tr
 from .entries_panel import AreaSpinBox, EntriesPanel, FormComboBox
 from .messages import plain_label, refusal_label, text_field
 
@@ -137,7 +137,7 @@ class PatrolCasePanel(EntriesPanel):
             if self.area(field) is not None
         ]
         lines.append((tr("Person"), self.person.text().strip()))
-        return "\n".join(f"{label}: {value}" for label, value in lines if value)
+        return "\n".join(labelled(label, value) for label, value in lines if value)
 
     def save(self) -> bool:
         """Open the case as Save does; False when it was refused (said on the form)."""

@@ -12,7 +12,7 @@ from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
 from ..core.ledger_rows import change_halves
-from ..i18n import in_interface_language
+from ..i18n import in_interface_language, labelled
 from .colours import PIECE_COLOURS
 from .messages import REFUSAL, WARNING, colour, field_html, isolated
 
@@ -101,7 +101,7 @@ def spot_html(
             f"<td align='right'>{figures}</td></tr>"
         )
     hits = [
-        f"{escape(FIELD_LABELS[layer.hits_field])}: {field_html(attributes[layer.hits_field])}"
+        labelled(escape(FIELD_LABELS[layer.hits_field]), field_html(attributes[layer.hits_field]))
         for layer in domain.OVERLAY_LAYERS
         if layer.hits_field and attributes.get(layer.hits_field)
     ]
@@ -193,10 +193,15 @@ def verdict_html(verdict: ledger.Verdict) -> str:
     ):
         if text:
             found.append(text)
+    # Only what the verdict holds, one space apart: an empty kind or approval number left a
+    # double gap in the line ("违法 边报边用  — 李四").
+    what = (verdict.category, verdict.kind, verdict.approval_number)
+    who = (verdict.verifier, verdict.verified_on)
     line = (
-        f"✔ {field_html(verdict.category)} {field_html(verdict.kind or '')} "
-        f"{field_html(verdict.approval_number or '')} — {field_html(verdict.verifier)} "
-        f"{field_html(verdict.verified_on or '')}"
+        "✔ "
+        + " ".join(field_html(part) for part in what if part)
+        + " — "
+        + " ".join(field_html(part) for part in who if part)
     )
     if found:
         shown = "；".join(escape(str(part)).replace("\n", "<br>") for part in found)

@@ -20,7 +20,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
-from ..i18n import in_interface_language, tr, with_english
+from ..i18n import in_interface_language, labelled, tr, with_english
 from .entries_panel import (
     AreaSpinBox,
     EntriesPanel,
@@ -172,6 +172,12 @@ class VerdictPanel(EntriesPanel):
         self.messages.setText(in_interface_language("\n".join(self._unreadable)))
         # What the form started with: a form left as it opened holds nothing of the user's.
         self._started = self.verdict()
+        # The lines under the form since a save was refused, and those of them the form's own
+        # check gave (ledger.validate_verdict): a field put right takes its line away at once;
+        # a line of the ledger's (a conflict) stays until the next save.
+        self._refusal: list[str] = []
+        self._checked: set[str] = set()
+        self.on_any_entry_changed(self._refusal_put_right)
 
     def _starting_area(self, name: str, value) -> float:
         """A figure to start a box from; one delivered as text ("1,200.00") starts at 0 and
@@ -307,7 +313,9 @@ class VerdictPanel(EntriesPanel):
             (tr("Verifier"), verdict.verifier),
             (tr("Date verified"), verdict.verified_on.isoformat()),
         ]
-        return "\n".join(f"{label}: {value}" for label, value in lines if value not in ("", None))
+        return "\n".join(
+            labelled(label, value) for label, value in lines if value not in ("", None)
+        )
 
     def save(self) -> bool:
         """Record the verdict as filled in. Refused, the reasons are shown under the form and
@@ -319,7 +327,9 @@ class VerdictPanel(EntriesPanel):
         except ledger.SavedWithoutReply as error:
             told = str(error)  # recorded: saved like any other, said as such below
         except ledger.VerdictError as error:
-            self.messages.setText(in_interface_language("\n".join(error.messages)))
+            self._refusal = list(error.messages)
+            self._checked = set(ledger.validate_verdict(verdict, self.spot)) & set(self._refusal)
+            self.messages.setText(in_interface_language("\n".join(self._refusal)))
             return False
         except ledger.LedgerError as error:
             self.messages.setText(in_interface_language(str(error)))
@@ -331,6 +341,18 @@ class VerdictPanel(EntriesPanel):
         else:  # the dock reads the spot back and says it was saved, with why it asks
             self.saved_without_reply.emit(told)
         return True
+
+    def _refusal_put_right(self, *_changed) -> None:
+        """Take away the lines of a refusal the form's fields no longer give: the verifier
+        typed, the kind chosen, the red lines stayed until the next save, as if still wrong."""
+        if not self._checked:
+            return
+        holding = set(ledger.validate_verdict(self.verdict(), self.spot))
+        put_right = self._checked - holding
+        if put_right:
+            self._checked -= put_right
+            self._refusal = [line for line in self._refusal if line not in put_right]
+            self.messages.setText(in_interface_language("\n".join(self._refusal)))
 
     def accept(self) -> None:
         if self.save():
