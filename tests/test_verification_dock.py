@@ -850,6 +850,17 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
     numeric.selectByIds([filled])
     canvas.selectionChanged.emit(numeric)
     assert dock.session.current_id == listed[3].id
+    # No filter set: the spot is not in the ledger (it said to clear filters, none being set);
+    # with one set, the filters are named; a filter changed takes the notice away.
+    canvas.selectionChanged.emit(other)
+    said = dock.notice.text()
+    assert "NOT-LISTED-1" in said and "not imported" in said and "filters" not in said, said
+    box = dock.filter_boxes["status"]
+    box.setCurrentIndex(box.findData(ls.STATUS_UNVERIFIED))
+    assert dock.session.filter.narrows and dock.notice.text() == ""
+    canvas.selectionChanged.emit(other)
+    assert "clear the filters" in dock.notice.text()
+    box.setCurrentIndex(0)
     # Hidden, the panel follows nothing.
     dock.hide()
     layer.selectByIds([first])

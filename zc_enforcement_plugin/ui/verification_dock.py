@@ -380,12 +380,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             return False
         spot_id, candidates = self.session.find_number(text)
         if spot_id is None:
-            said = (
-                tr("{count} spots of the list end with {number}: give more digits")
-                if candidates > 1
-                else tr("No spot {number} in the list shown (clear the filters to search all)")
-            )
-            self.notice.setText(said.format(count=candidates, number=text))
+            if candidates > 1:
+                said = tr("{count} spots of the list end with {number}: give more digits")
+                self.notice.setText(said.format(count=candidates, number=text))
+            else:
+                self.notice.setText(self._not_listed(text))
             return False
         self.session.go_to(spot_id)
         self._go(True)
@@ -654,14 +653,23 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             return
         spot_id = self.session.find_number(number, exact=True)[0]
         if spot_id is None:
-            self.notice.setText(
-                tr("No spot {number} in the list shown (clear the filters to search all)").format(
-                    number=number
-                )
-            )
+            self.notice.setText(self._not_listed(number))
         elif spot_id != self.session.current_id:
             self.session.go_to(spot_id)
             self._go(True)
+
+    def _not_listed(self, number: str) -> str:
+        """Why no spot numbered ``number`` is listed: the filters, when they narrow the list;
+        else the ledger holds none (a spot never imported, or refused by the import: a
+        duplicated number). It said to clear filters none of which was set."""
+        if self.session.filter.narrows:
+            return tr(
+                "No spot {number} in the list shown (clear the filters to search all)"
+            ).format(number=number)
+        return tr(
+            "No spot {number} in the ledger: it was not imported, or the import refused it "
+            "(a duplicated number, say; see the import's report)"
+        ).format(number=number)
 
     def _find_spot(self) -> None:
         self.find_box.setFocus()
@@ -885,6 +893,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self._fit_towns_to_office()  # another office: its towns
         values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
         self.session.set_filter(ReviewFilter.from_dict(values))
+        self.notice.setText("")  # said of the list before ("no spot 012 in the list shown")
         self._show_session()
 
     # --- showing ---------------------------------------------------------------------------------

@@ -3191,8 +3191,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>No spot {number} in the list shown (clear the filters to search all)</source>
-      <translation>当前列表中没有图斑 {number}（清除筛选条件后可在全部图斑中查找）</translation>
+      <source>No spot {number} in the ledger: it was not imported, or the import refused it (a duplicated number, say; see the import's report)</source>
+      <translation>台帐中没有图斑 {number}：该图斑未导入，或导入时被拒绝（如编号重复，见导入报告）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -3228,6 +3228,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>{category} ({key})</source>
       <translation>{category}（{key}）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot {number} in the list shown (clear the filters to search all)</source>
+      <translation>当前列表中没有图斑 {number}（清除筛选条件后可在全部图斑中查找）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
