@@ -408,12 +408,18 @@ def build(layout: QgsPrintLayout) -> None:
     # illegal act not stopped is said so: said only when issued, "not issued" read as unsaid.
     stopped, not_stopped = "'（已下达责令停止通知书）'", "'（未下达责令停止通知书）'"
     illegal = f"{field(ex.VERDICT_CATEGORY)} = '{ls.VERDICT_ILLEGAL}'"
+    issued = f"{field(ex.STOP_ORDER)} = '{ex.YES_ZH}'"
+    not_issued = f"{field(ex.STOP_ORDER)} = '{ex.NO_ZH}' AND {illegal}"
     stop = (
-        f"[% CASE WHEN {field(ex.STOP_ORDER)} = '{ex.YES_ZH}' THEN {stopped} "
-        f"WHEN {field(ex.STOP_ORDER)} = '{ex.NO_ZH}' AND {illegal} THEN {not_stopped} "
-        "ELSE '' END %]"
+        f"[% CASE WHEN {issued} THEN {stopped} WHEN {not_issued} THEN {not_stopped} ELSE '' END %]"
     )
-    y = sheet.pair_row(y, [("当事人", value(ex.PARTY)), ("实际用途", value(ex.ACTUAL_USE) + stop)])
+    # No use stated, a dash before the order's mark, as for a figure not stated: the mark
+    # alone in the cell read as the use.
+    used = (
+        f"[% CASE WHEN coalesce({field(ex.ACTUAL_USE)}, '') = '' AND ({issued} OR {not_issued}) "
+        f"THEN '—' ELSE coalesce({field(ex.ACTUAL_USE)}, '') END %]"
+    )
+    y = sheet.pair_row(y, [("当事人", value(ex.PARTY)), ("实际用途", used + stop)])
     y = sheet.pair_row(
         y,
         [

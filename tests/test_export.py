@@ -486,6 +486,17 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
         ),
     )
     short = store.spots()[1]
+    # An order issued, no use stated: the mark alone in the cell read as the use.
+    store.record_verdict(
+        short.id,
+        ledger.Verdict(
+            ls.VERDICT_ILLEGAL,
+            "未报即用",
+            "张三",
+            clock.today(),
+            details={ls.DETAIL_STOP_ORDER: True},
+        ),
+    )
     path = store.path
     store.close()
 
@@ -522,6 +533,7 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     assert "核实永久基本农田666.67平方米（1.00亩）" in sheet
     assert "核实建设用地—" in sheet  # not stated by the verifier: a dash, not screening's
     assert "当事人某某建材公司" in sheet and "实际用途厂房（已下达责令停止通知书）" in sheet
+    assert short.number in page_text(2) and "实际用途—（已下达责令停止通知书）" in page_text(2)
     assert re.search(r"）建设用地[\d,.]+平方米（[\d,.]+亩）", sheet), sheet  # 亩 as every area
     assert "…（全文见verification.xlsx）" in sheet
     assert "当事人在永久基本农田上建设厂房" in sheet
