@@ -3316,6 +3316,32 @@ def test_the_image_note_follows_the_image_picked(dock, ledger_path, demo, tmp_pa
     assert dock.images.coverage.isHidden()
 
 
+def test_an_image_removed_from_the_project_leaves_its_picker_empty_until_one_is_added(
+    dock, ledger_path, demo
+):
+    """The after image removed from the project: its picker moved to the before image while
+    the canvas showed the removed one, then nothing, and the after image added again was not
+    taken (a review in QGIS). Now the picker and its canvas are emptied; an image added whose
+    name says after is taken by the empty picker, and the other picker is left as chosen."""
+    before = QgsRasterLayer(str(demo.before_image), "前时相影像 before")
+    after = QgsRasterLayer(str(demo.after_image), "后时相影像 after")
+    project = QgsProject.instance()
+    project.addMapLayers([before, after])
+    dock.open_ledger(str(ledger_path))
+    dock.images.set_images(before, after)
+    before_id = before.id()
+    project.removeMapLayer(after.id())
+    assert [p.currentLayer() for p in dock.images.pickers][1] is None
+    assert dock.images.pickers[0].currentLayer().id() == before_id
+    assert dock.images.canvases[1].layers() == []
+    assert [layer.id() for layer in dock.images.canvases[0].layers()] == [before_id]
+    again = QgsRasterLayer(str(demo.after_image), "后时相影像 after")
+    other = QgsRasterLayer(str(demo.before_image), "另一期 before")
+    project.addMapLayers([other, again])
+    assert [p.currentLayer().id() for p in dock.images.pickers] == [before_id, again.id()]
+    assert [layer.id() for layer in dock.images.canvases[1].layers()] == [again.id()]
+
+
 def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock, ledger_path):
     """2026 given with its fixed-date holidays only (no Spring Festival): every 2026 deadline
     moves; the dock says so on opening the ledger, as the reports do."""

@@ -46,6 +46,9 @@ class ImageComparison(QWidget):
         self.pickers: list[QgsMapLayerComboBox] = []
         self.outlines: list[QgsRubberBand] = []
         self.titles = (tr("Before"), tr("After"))
+        # Before the pickers are made: their lists drop a removed layer on the same signal,
+        # moving the picker to the next raster, and a slot connected first runs first.
+        QgsProject.instance().layersWillBeRemoved.connect(self._images_removed)
         for column, title in enumerate(self.titles):
             layout.addWidget(plain_label(self, title), 0, column)
             picker = ImagePicker(self)
@@ -78,6 +81,8 @@ class ImageComparison(QWidget):
         self._syncing = False
         for canvas in self.canvases:
             canvas.extentsChanged.connect(lambda source=canvas: self._follow(source))
+        # After them: an added layer is in their lists by then, to be picked.
+        QgsProject.instance().layersAdded.connect(self._images_added)
 
     # --- images --------------------------------------------------------------------------------
     def set_images(self, before: QgsRasterLayer | None, after: QgsRasterLayer | None) -> None:
@@ -102,13 +107,30 @@ class ImageComparison(QWidget):
         ]
         if not rasters or any(picker.currentLayer() for picker in self.pickers):
             return
-
-        def named(*words):
-            return next((r for r in rasters if any(w in r.name().lower() for w in words)), None)
-
-        before = named("前时相", "before") or rasters[0]
-        after = named("后时相", "after") or (rasters[1] if len(rasters) > 1 else rasters[0])
+        before = _named(rasters, _BEFORE_WORDS) or rasters[0]
+        after = _named(rasters, _AFTER_WORDS) or (rasters[1] if len(rasters) > 1 else rasters[0])
         self.set_images(before, after)
+
+    def _images_removed(self, layer_ids: list[str]) -> None:
+        """An image shown removed from the project: its picker and canvas are emptied. The
+        picker moved to the next raster of its list (the before image, named on the after
+        side) while the canvas still drew the removed one, then nothing."""
+        gone = set(layer_ids)
+        for picker in self.pickers:
+            layer = picker.currentLayer()
+            if layer is not None and layer.id() in gone:
+                picker.setLayer(None)  # its layerChanged shows the images again
+
+    def _images_added(self, layers: list) -> None:
+        """A raster added whose name says which image it is (后时相/after) taken by that
+        picker when it is empty: the image removed and added again was not shown. A picker
+        holding an image keeps it."""
+        rasters = [layer for layer in layers if isinstance(layer, QgsRasterLayer)]
+        for picker, words in zip(self.pickers, (_BEFORE_WORDS, _AFTER_WORDS)):
+            if picker.currentLayer() is None:
+                layer = _named(rasters, words)
+                if layer is not None:
+                    picker.setLayer(layer)
 
     def _show_images(self) -> None:
         for picker, canvas in zip(self.pickers, self.canvases):
@@ -184,6 +206,16 @@ class ImageComparison(QWidget):
                     canvas.refresh()
         finally:
             self._syncing = False
+
+
+# What an image's layer name says it is: the demo's and the bureau's names (前时相影像 before).
+_BEFORE_WORDS = ("前时相", "before")
+_AFTER_WORDS = ("后时相", "after")
+
+
+def _named(rasters: list, words: tuple[str, ...]):
+    """The first raster whose name holds one of `words`, None when none does."""
+    return next((r for r in rasters if any(w in r.name().lower() for w in words)), None)
 
 
 def _reaches(layer: QgsRasterLayer, box, crs: QgsCoordinateReferenceSystem) -> bool:
