@@ -3751,6 +3751,43 @@ def test_the_back_arrow_asks_about_a_typed_verdict_and_cancel_keeps_the_form(
     assert (stored.details[ls.DETAIL_PARTY], stored.note) == ("某公司", "现场已硬化")
 
 
+def test_the_question_on_leaving_lists_what_was_typed_not_what_the_form_opened_with(
+    dock, ledger_path, answers
+):
+    """Only remarks typed on a 合法 form, and the question listed the approval number and site
+    areas screening gave, the verifier last saved and today's date as unsaved entries (a
+    review in QGIS). It lists what the user typed or changed; a save still records it all."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.ui.verdict_panel import VERIFIER_SETTING
+
+    QgsSettings().setValue(VERIFIER_SETTING, "李四")
+    try:
+        dock.open_ledger(str(ledger_path))
+        store = dock.session.store
+        approved = next(
+            s.id
+            for s in dock.session.queue
+            if store.spot(s.id).attributes.get(domain.APPROVAL_HITS)
+        )
+        dock.session.go_to(approved)
+        dock._show_current()
+        panel = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    finally:
+        QgsSettings().remove(VERIFIER_SETTING)
+    number = panel.approval_number.text()
+    assert number  # screening's first approval, as a start
+    panel.note.setPlainText("现场为批准的厂房")
+    answers.save = QMessageBox.StandardButton.Cancel
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    (asked,) = answers.asked
+    assert "现场为批准的厂房" in asked, asked
+    for opened_with in (number, "李四", clock.today().isoformat(), "Verdict"):
+        assert opened_with not in asked, (opened_with, asked)
+    assert "李四" in panel.entries() and number in panel.entries()  # all of it is saved
+
+
 def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
     dock, ledger_path, answers
 ):

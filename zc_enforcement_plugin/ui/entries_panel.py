@@ -273,6 +273,11 @@ class EntriesPanel(QgsPanelWidget):
         """What the page holds, a line per filled-in entry under the page's own labels."""
         raise NotImplementedError
 
+    def changed_entries(self) -> str:
+        """The entries the question on leaving lists: those the user typed or changed. A page
+        that opens empty holds no others: all of them."""
+        return self.entries()
+
     def save(self) -> bool:
         """Save as the page's Save button does; refused, the reasons are in `messages`."""
         raise NotImplementedError
@@ -316,7 +321,7 @@ class EntriesPanel(QgsPanelWidget):
                 tr(
                     "The {page} is closing with entries that are not saved:\n\n{entries}\n\n"
                     "Save them now, or discard them?"
-                ).format(page=what, entries=brief(self.entries()))
+                ).format(page=what, entries=brief(self.changed_entries()))
             ),
             buttons,
             QMessageBox.StandardButton.Save,

@@ -48,6 +48,37 @@ AREA_LABELS = {
 }
 
 
+def _entry_lines(verdict: ledger.Verdict) -> list[tuple[str, str]]:
+    """(the form's label, the value shown) of each filled-in entry of a verdict."""
+    details = verdict.details
+    approved = details.get(ls.DETAIL_APPROVED_AREA)
+    category = with_english(verdict.category, ls.CATEGORY_LABELS_EN.get(verdict.category, ""))
+    kind = (
+        with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, "")) if verdict.kind else ""
+    )
+    verified_on = verdict.verified_on
+    lines = [
+        (tr("Verdict"), category),
+        (tr("Basis or kind"), kind),
+        (tr("Approval number"), verdict.approval_number or ""),
+        (tr("Approval date"), details.get(ls.DETAIL_APPROVAL_DATE, "")),
+        (tr("Approved area"), f"{approved:,.2f} m²" if approved else ""),
+        (tr("Actual use"), details.get(ls.DETAIL_ACTUAL_USE, "")),
+        (tr("Party responsible"), details.get(ls.DETAIL_PARTY, "")),
+        (tr("Stop order issued"), "✔" if details.get(ls.DETAIL_STOP_ORDER) else ""),
+        (
+            tr("Areas found on site (m²)"),
+            "; ".join(
+                f"{AREA_LABELS[name]} {sqm:,.2f}" for name, sqm in verdict.areas.items() if sqm
+            ),
+        ),
+        (tr("Remarks"), verdict.note),
+        (tr("Verifier"), verdict.verifier),
+        (tr("Date verified"), verified_on.isoformat() if isinstance(verified_on, dt.date) else ""),
+    ]
+    return [(label, str(value)) for label, value in lines if value not in ("", None)]
+
+
 class VerdictPanel(EntriesPanel):
     """Fill in and validate a verdict for one spot; `saved` carries it once the ledger took it."""
 
@@ -291,30 +322,17 @@ class VerdictPanel(EntriesPanel):
     def entries(self) -> str:
         """What the form holds, a line per filled-in entry, under the form's own labels: for
         the user to type again when a verdict that had to be saved was refused."""
-        verdict = self.verdict()
-        details = verdict.details
-        approved = details.get(ls.DETAIL_APPROVED_AREA)
-        lines = [
-            (tr("Verdict"), self.category.currentText()),
-            (tr("Basis or kind"), self.kind.currentText() if verdict.kind else ""),
-            (tr("Approval number"), verdict.approval_number or ""),
-            (tr("Approval date"), details.get(ls.DETAIL_APPROVAL_DATE, "")),
-            (tr("Approved area"), f"{approved:,.2f} m²" if approved else ""),
-            (tr("Actual use"), details.get(ls.DETAIL_ACTUAL_USE, "")),
-            (tr("Party responsible"), details.get(ls.DETAIL_PARTY, "")),
-            (tr("Stop order issued"), "✔" if details.get(ls.DETAIL_STOP_ORDER) else ""),
-            (
-                tr("Areas found on site (m²)"),
-                "; ".join(
-                    f"{AREA_LABELS[name]} {sqm:,.2f}" for name, sqm in verdict.areas.items() if sqm
-                ),
-            ),
-            (tr("Remarks"), verdict.note),
-            (tr("Verifier"), verdict.verifier),
-            (tr("Date verified"), verdict.verified_on.isoformat()),
-        ]
+        return "\n".join(labelled(label, value) for label, value in _entry_lines(self.verdict()))
+
+    def changed_entries(self) -> str:
+        """The entries other than those the form opened with (the approval number and site
+        areas screening gave, the verifier last saved, today): what the user typed or chose.
+        The question on leaving listed them all, as if typed."""
+        started = set(_entry_lines(self._started))
         return "\n".join(
-            labelled(label, value) for label, value in lines if value not in ("", None)
+            labelled(label, value)
+            for label, value in _entry_lines(self.verdict())
+            if (label, value) not in started
         )
 
     def save(self) -> bool:
