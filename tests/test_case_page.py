@@ -183,6 +183,21 @@ def test_while_the_partys_period_runs_no_step_is_offered_first(store):
     assert Stage.PENALISE in offered  # still possible (a waiver), just not the default
 
 
+def test_the_question_on_leaving_lists_the_step_and_what_was_typed_for_it(store):
+    """Only remarks typed after a step was recorded, and the question listed the person kept
+    from that step as if typed (a review). The step and its date stay: they say which step
+    would be recorded."""
+    case_id = _case(store, dt.date(2026, 9, 1))
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.person.setText("李工")
+    assert panel.record_step()  # the person is kept for the next step
+    assert panel.person.text() == "李工" and not panel.is_changed()
+    panel.note.setPlainText("已送达")
+    changed = panel.changed_entries().splitlines()
+    assert [line.split(":")[0] for line in changed] == ["Next step", "Date", "Remarks"], changed
+    assert "Person: 李工" in panel.entries()  # recorded with the step all the same
+
+
 def test_a_decision_within_the_partys_period_is_asked_about_no_by_default(store, monkeypatch):
     from qgis.PyQt.QtWidgets import QMessageBox
 

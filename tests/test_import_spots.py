@@ -131,6 +131,23 @@ def test_a_selection_or_a_feature_limit_imports_those_spots_as_a_batch_named_aft
     assert list(spots) == ["第二批卫片"] and len(spots["第二批卫片"]) == 3 == result["ADDED"]
 
 
+def test_a_spot_layer_qgis_lost_the_crs_of_is_named_with_the_crs_its_file_declares(
+    provider, tmp_path, project_layer
+):
+    """The import has checks of its own (its ledger need not exist yet) and skipped the one
+    screenspots makes: a layer QGIS holds without a CRS though its file declares one was said
+    to have none, set it first (QGIS 3.22 loses it on filtered layers of one GeoPackage)."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingException
+
+    layer = project_layer(spot_file(tmp_path / "jctb.gpkg", ["S1", "S2"]), "第三批卫片")
+    layer.setCrs(QgsCoordinateReferenceSystem())  # as QGIS leaves such a layer
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": layer.id(), "LEDGER": str(tmp_path / "ledger.gpkg")})
+    message = str(error.value)
+    assert "第三批卫片" in message and "declares EPSG:4527" in message, message
+    assert not (tmp_path / "ledger.gpkg").exists()
+
+
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
 def test_unsaved_edits_are_imported_as_qgis_shows_the_layer(
     provider, tmp_path, project_layer, suffix

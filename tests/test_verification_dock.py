@@ -338,6 +338,27 @@ def test_c_asks_before_opening_a_case_and_no_opens_none(dock, ledger_path, monke
     dock.stack.acceptAllPanels()
 
 
+def test_the_spot_pages_case_line_has_a_full_width_colon_in_chinese(dock, ledger_path, monkeypatch):
+    """案件 1: 发现 on the spot's page, beside the case page's 案件 1：发现 (a review)."""
+    from qgis.PyQt.QtCore import QCoreApplication
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    translator = install_translator("zh_CN")
+    try:
+        dock.open_ledger(str(ledger_path))
+        _judge_illegal(dock, clock.today())
+        QTest.keyClick(dock.home, Qt.Key.Key_C)
+        dock.stack.acceptAllPanels()
+        case_id = dock.session.store.spot_page(dock.session.current_id).case.case_id
+        text = dock.details.toPlainText()
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert f"案件 {case_id}：" in text and f"案件 {case_id}:" not in text, text
+
+
 def test_the_town_filter_offers_the_towns_of_the_office_chosen(dock, ledger_path):
     """With 罗村自然资源所 chosen the town box still offered 太河镇, which listed no spot
     (found by a review): it offers the office's towns, and a town the next office does not
@@ -847,6 +868,24 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
     numeric.selectByIds([empty])
     canvas.selectionChanged.emit(numeric)
     assert dock.session.current_id == listed[9].id and "NULL" not in dock.notice.text()
+    numeric.selectByIds([filled])
+    canvas.selectionChanged.emit(numeric)
+    assert dock.session.current_id == listed[3].id
+    # A batch imported since the list was read (from the toolbox): it was said not to be in
+    # the ledger. The ledger is read again, as R does, and the spot found.
+    from shapely.geometry import box as shapely_box
+
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(ledger_path) as elsewhere:
+        record = {domain.SPOT_NUMBER: "NEW-1", domain.SPOT_AREA: 400.0}
+        outline = shapely_box(x, y, x + 20, y + 20)
+        elsewhere.import_batch("工具箱导入", [ledger.SpotRecord(record, outline)])
+    new = memory_layer(
+        [(square(0, 0, 10), ["NEW-1"])], f"field={domain.SPOT_NUMBER}:string", name="new"
+    )
+    new.selectByIds([next(new.getFeatures()).id()])
+    canvas.selectionChanged.emit(new)
+    assert dock.session.current().number == "NEW-1" and "NEW-1" not in dock.notice.text()
     numeric.selectByIds([filled])
     canvas.selectionChanged.emit(numeric)
     assert dock.session.current_id == listed[3].id
@@ -3786,6 +3825,12 @@ def test_the_question_on_leaving_lists_what_was_typed_not_what_the_form_opened_w
     for opened_with in (number, "李四", clock.today().isoformat(), "Verdict"):
         assert opened_with not in asked, (opened_with, asked)
     assert "李四" in panel.entries() and number in panel.entries()  # all of it is saved
+    # An entry the form opened with, emptied, is a change too.
+    panel.approval_number.setText("")
+    assert panel.changed_entries().splitlines() == [
+        "Remarks: 现场为批准的厂房",
+        "Approval number: (cleared)",
+    ]
 
 
 def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
@@ -3800,26 +3845,37 @@ def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
     assert _verdicts(ledger_path)[spot_id] == []
 
 
-def test_a_refusals_line_goes_once_its_field_is_put_right_and_the_others_stay(dock, ledger_path):
+def test_after_a_refused_save_the_forms_lines_follow_its_fields(dock, ledger_path):
     """违法 saved with no kind and no verifier: both red lines stayed under the form after the
     kind was chosen and the verifier typed, as if still wrong, until the next save (a review
-    in QGIS). Each goes as its field is put right; the other stays."""
+    in QGIS). Once a save was refused, the form's check runs as its fields change: a line goes
+    as its field is put right, a field made wrong again, or wrong otherwise, says so."""
     dock.open_ledger(str(ledger_path))
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("")
     assert not panel.save()
     shown = panel.messages.text()
-    assert "an illegal verdict needs its kind" in shown, shown
+    assert "a verdict of “illegal” needs its kind" in shown, shown
     assert "the verifier is required" in shown, shown
     panel.verifier.setText("李四")
     shown = panel.messages.text()
     assert "the verifier is required" not in shown and "needs its kind" in shown, shown
-    panel.verifier.setText("")  # wrong again: said again at the next save, not before
-    assert "the verifier is required" not in panel.messages.text()
+    panel.verifier.setText("")
+    assert "the verifier is required" in panel.messages.text()
     panel.verifier.setText("李四")
     panel.kind.setCurrentIndex(1)
     assert panel.messages.text() == ""
+    # A date wrong in another way: said with the new date, not taken away as put right.
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    panel.verified_on.setMaximumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    panel.verified_on.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    assert f"the verification date {tomorrow} is in the future" in panel.messages.text()
+    panel.verified_on.setDate(QDate(clock.today().year, clock.today().month, clock.today().day))
+    assert panel.messages.text() == ""
     assert panel.save()
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)  # no save refused: nothing said
+    panel.verifier.setText("")
+    assert panel.messages.text() == ""
 
 
 def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path):

@@ -110,14 +110,13 @@ def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
     else:
         allowed = ls.VERDICT_KINDS[category]
         english = ls.CATEGORY_LABELS_EN[category]
-        article = "an" if english[:1].lower() in "aeiou" else "a"  # an illegal, a legal
         if kind not in allowed:
             what = "依据" if category == ls.VERDICT_LEGAL else "类型"
             what_en = "basis" if category == ls.VERDICT_LEGAL else "kind"
             got = f"（填写的是 {kind!r}）" if kind else ""
             messages.append(
-                f"{category}判定须注明{what}：{'、'.join(allowed)}{got} / {article} {english} "
-                f"verdict needs its {what_en}, one of: {', '.join(allowed)}"
+                f"{category}判定须注明{what}：{'、'.join(allowed)}{got} / a verdict of "
+                f"“{english}” needs its {what_en}, one of: {', '.join(allowed)}"
             )
         if category == ls.VERDICT_LEGAL and not (verdict.approval_number or "").strip():
             messages.append("合法判定须填写批准文号 / a legal verdict needs the approval number")

@@ -30,11 +30,14 @@ from .base import (
     add_ledger_parameter,
     add_spot_key_parameter,
     cancel_only,
+    crs_lost_by_qgis,
     fail,
+    missing_shapefile_part,
     new_ledger_file,
     open_ledger,
     remove_ledger_file,
     save_to_ledger,
+    unnamed_layer_of_several,
     unreadable_file,
 )
 from .layer_reader import (
@@ -166,8 +169,16 @@ class ImportSpots(EnforcementAlgorithm):
         path = Path(reference)
         if not is_postgis_reference(reference) and not path.parent.is_dir():
             return False, tr("Folder {folder} does not exist.").format(folder=path.parent)
-        unreadable = unreadable_file(self, parameters)  # a spot file missing or not a layer
-        return (False, unreadable) if unreadable else (True, "")
+        # The base class's checks of the layers given, but for the ledger's file (see above).
+        for refusal in (
+            missing_shapefile_part(self, parameters),
+            unreadable_file(self, parameters),  # a spot file missing or not a layer
+            unnamed_layer_of_several(self, parameters),
+            crs_lost_by_qgis(self, parameters, context),
+        ):
+            if refusal:
+                return False, refusal
+        return True, ""
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         source = self.parameterAsSource(parameters, self.SPOTS, context)

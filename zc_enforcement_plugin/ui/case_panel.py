@@ -430,7 +430,16 @@ class CasePanel(EntriesPanel):
     def entries(self) -> str:
         """The correction when one is typed, then the step as filled in, a line per entry
         under the page's own labels."""
-        person, documents, note = self._typed()
+        return self._entries(changed_only=False)
+
+    def changed_entries(self) -> str:
+        """As entries, the step's typed entries only where they differ from those the page
+        opened with (the person kept from the last step was listed as typed); the step and
+        its date stay, as they say which step would be recorded."""
+        return self._entries(changed_only=True)
+
+    def _entries(self, changed_only: bool) -> str:
+        person = self._typed()[0]
         lines = []
         if self._correction_changed():
             day, remarks, reason = self._correction_typed()
@@ -445,10 +454,11 @@ class CasePanel(EntriesPanel):
             lines += [
                 (tr("Next step"), self.stage.currentText()),
                 (tr("Date"), self.date.date().toString("yyyy-MM-dd")),
-                (tr("Person"), person),
-                (tr("Documents"), documents),
-                (tr("Remarks"), note),
             ]
+            labels = (tr("Person"), tr("Documents"), tr("Remarks"))
+            for label, value, was in zip(labels, self._typed(), self._started):
+                if value != was or not changed_only:
+                    lines.append((label, value))
         return "\n".join(labelled(label, value) for label, value in lines if value)
 
     def save(self) -> bool:

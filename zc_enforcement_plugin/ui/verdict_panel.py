@@ -203,12 +203,12 @@ class VerdictPanel(EntriesPanel):
         self.messages.setText(in_interface_language("\n".join(self._unreadable)))
         # What the form started with: a form left as it opened holds nothing of the user's.
         self._started = self.verdict()
-        # The lines under the form since a save was refused, and those of them the form's own
-        # check gave (ledger.validate_verdict): a field put right takes its line away at once;
-        # a line of the ledger's (a conflict) stays until the next save.
-        self._refusal: list[str] = []
-        self._checked: set[str] = set()
-        self.on_any_entry_changed(self._refusal_put_right)
+        # Once a save was refused, the form's own check (ledger.validate_verdict) runs as the
+        # fields change: a field put right takes its line away at once, one made wrong again
+        # says so. The refusal's other lines (the ledger's: a conflict) stay until the next
+        # save. None: no save refused since the form opened or last saved.
+        self._ledger_refusal: list[str] | None = None
+        self.on_any_entry_changed(self._check_again)
 
     def _starting_area(self, name: str, value) -> float:
         """A figure to start a box from; one delivered as text ("1,200.00") starts at 0 and
@@ -328,12 +328,12 @@ class VerdictPanel(EntriesPanel):
         """The entries other than those the form opened with (the approval number and site
         areas screening gave, the verifier last saved, today): what the user typed or chose.
         The question on leaving listed them all, as if typed."""
-        started = set(_entry_lines(self._started))
-        return "\n".join(
-            labelled(label, value)
-            for label, value in _entry_lines(self.verdict())
-            if (label, value) not in started
-        )
+        started, now = dict(_entry_lines(self._started)), dict(_entry_lines(self.verdict()))
+        changed = [(label, value) for label, value in now.items() if started.get(label) != value]
+        # An entry emptied (screening's approval number deleted, the order unticked) is a
+        # change too: the question listed nothing for it.
+        changed += [(label, tr("(cleared)")) for label in started if label not in now]
+        return "\n".join(labelled(label, value) for label, value in changed)
 
     def save(self) -> bool:
         """Record the verdict as filled in. Refused, the reasons are shown under the form and
@@ -345,32 +345,29 @@ class VerdictPanel(EntriesPanel):
         except ledger.SavedWithoutReply as error:
             told = str(error)  # recorded: saved like any other, said as such below
         except ledger.VerdictError as error:
-            self._refusal = list(error.messages)
-            self._checked = set(ledger.validate_verdict(verdict, self.spot)) & set(self._refusal)
-            self.messages.setText(in_interface_language("\n".join(self._refusal)))
+            checked = set(ledger.validate_verdict(verdict, self.spot))
+            self._ledger_refusal = [line for line in error.messages if line not in checked]
+            self.messages.setText(in_interface_language("\n".join(error.messages)))
             return False
         except ledger.LedgerError as error:
             self.messages.setText(in_interface_language(str(error)))
             return False
         QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
         self._started = verdict  # recorded: nothing of the form is unsaved now
+        self._ledger_refusal = None
         if told is None:
             self.saved.emit(verdict)
         else:  # the dock reads the spot back and says it was saved, with why it asks
             self.saved_without_reply.emit(told)
         return True
 
-    def _refusal_put_right(self, *_changed) -> None:
-        """Take away the lines of a refusal the form's fields no longer give: the verifier
-        typed, the kind chosen, the red lines stayed until the next save, as if still wrong."""
-        if not self._checked:
+    def _check_again(self, *_changed) -> None:
+        """After a refused save, the form's lines as its fields now are: the verifier typed,
+        the kind chosen, the red lines stayed until the next save, as if still wrong."""
+        if self._ledger_refusal is None:
             return
-        holding = set(ledger.validate_verdict(self.verdict(), self.spot))
-        put_right = self._checked - holding
-        if put_right:
-            self._checked -= put_right
-            self._refusal = [line for line in self._refusal if line not in put_right]
-            self.messages.setText(in_interface_language("\n".join(self._refusal)))
+        lines = self._ledger_refusal + ledger.validate_verdict(self.verdict(), self.spot)
+        self.messages.setText(in_interface_language("\n".join(lines)))
 
     def accept(self) -> None:
         if self.save():

@@ -62,7 +62,7 @@ from ..compat import GEOMETRY_POLYGON
 from ..core import clock, domain, ledger, ledger_delivery
 from ..core import ledger_schema as ls
 from ..core.workdays import HolidayFileError
-from ..i18n import in_interface_language, tr, with_english
+from ..i18n import in_interface_language, labelled, tr, with_english
 from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
@@ -378,7 +378,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         text = self.find_box.text().strip()
         if not text:
             return False
-        spot_id, candidates = self.session.find_number(text)
+        spot_id, candidates = self._find(text)
         if spot_id is None:
             if candidates > 1:
                 said = tr("{count} spots of the list end with {number}: give more digits")
@@ -651,12 +651,23 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         number = ledger_delivery.spot_number_text(value)
         if number is None:
             return
-        spot_id = self.session.find_number(number, exact=True)[0]
+        spot_id = self._find(number, exact=True)[0]
         if spot_id is None:
             self.notice.setText(self._not_listed(number))
         elif spot_id != self.session.current_id:
             self.session.go_to(spot_id)
             self._go(True)
+
+    def _find(self, number: str, exact: bool = False) -> tuple[int | None, int]:
+        """session.find_number, the ledger read again first (as R does) when no spot of the
+        list could be the one: the list is as read when the ledger was opened or last read,
+        and a batch imported since (from the toolbox, or by an office into the shared ledger)
+        was said not to be in the ledger."""
+        found = self.session.find_number(number, exact=exact)
+        if found == (None, 0):
+            self.refresh_ledger()
+            found = self.session.find_number(number, exact=exact)
+        return found
 
     def _not_listed(self, number: str) -> str:
         """Why no spot numbered ``number`` is listed: the filters, when they narrow the list;
@@ -1213,7 +1224,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         rules = page.deadline_rules()
         upcoming = case.next_deadline(None, rules, self.session.calendar)
         stage = case.stage.label_zh if case.stage else ""
-        text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
+        title = f"<b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>"
+        text = f"<p>{labelled(title, stage)}"
         if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
             red = colour(REFUSAL, self.details)
             text += f" <b style='color:{red}'>达到刑事移送标准，须移送公安</b>"

@@ -3011,6 +3011,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>(cleared)</source>
+      <translation>（已清除）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
       <source>Verdict for spot {number}</source>
       <translation>图斑 {number} 的判定</translation>
     </message>
