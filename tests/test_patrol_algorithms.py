@@ -693,6 +693,14 @@ def test_staff_typed_with_spaces_or_slashes_are_several_and_their_order_is_no_ne
     assert patrol.staff == ("张三", "李四", "王五")
     with pytest.raises(QgsProcessingException, match=f"already recorded, as {first}"):
         run("recordpatrol", {**common, "STAFF": "王五、张三；李四"})
+    # A two-character name padded to three (李　四, as official papers align names) is one
+    # person: it was two, 李 and 四; the same patrol, so refused as recorded.
+    with pytest.raises(QgsProcessingException, match=f"already recorded, as {first}"):
+        run("recordpatrol", {**common, "STAFF": "张　三 李 四/王五"})
+    from zc_enforcement_plugin.processing.patrols import staff_names
+
+    assert staff_names("李 四 王五  赵六") == ("李四", "王五", "赵六")
+    assert staff_names("张 三 李 四") == ("张三", "李四")
 
 
 def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledger_path, tmp_path):

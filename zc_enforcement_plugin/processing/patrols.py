@@ -308,9 +308,25 @@ def _holidays_in(calendar, first: dt.date, last: dt.date) -> int | None:
 
 def staff_names(typed: str) -> tuple[str, ...]:
     """The staff of a patrol as typed: a list's separators, and also spaces and slashes
-    (张三 李四, 张三/李四), which a Chinese name never holds; "张三 李四 王五" was stored as
-    one person."""
-    return tuple(domain.split_list(re.sub(r"[\s/／]+", ";", typed)))
+    (张三 李四, 张三/李四); "张三 李四 王五" was stored as one person. But two single
+    characters apart are one name padded to the width of three (李　四, as official papers
+    align a two-character name with others): no name is one character, and 李 and 四 were
+    stored as two people. Single characters in a row are paired so (张 三 李 四)."""
+    names = []
+    for item in domain.split_list(re.sub(r"[/／]+", ";", typed)):
+        single = None  # a single character waiting for the other half of its name
+        for part in item.split():
+            if len(part) > 1:
+                names += [single, part] if single else [part]
+                single = None
+            elif single:
+                names.append(single + part)
+                single = None
+            else:
+                single = part
+        if single:
+            names.append(single)
+    return tuple(names)
 
 
 def _numbered(store, record: patrols.PatrolRecord) -> tuple[patrols.PatrolRecord, list[str]]:
