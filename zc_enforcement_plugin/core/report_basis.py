@@ -204,6 +204,15 @@ def monthly_due_date(period: Period) -> dt.date:
     return after.replace(day=REPORT_DUE_DAY)
 
 
+def first_working_day_from(day: dt.date, calendar: WorkCalendar) -> dt.date:
+    """``day``, or the first working day after it when it is a day off, as a period's end is
+    put off past a holiday (the 5th of October falls in the National Day break); ``day`` as
+    it is where the calendar has no schedule for it (said by the report's warnings)."""
+    while calendar.covers(day) and not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 # --- progress and cancelling -----------------------------------------------------------------
 class ReportCancelled(Exception):  # noqa: N818 - named as ExportCancelled and the others
     """The caller asked a report being built to stop: nothing of it is returned."""

@@ -45,6 +45,7 @@ from .report_basis import (
     case_rectified,
     common_warnings,
     count_column,
+    first_working_day_from,
     judged_on,
     monthly_due_date,
     no_steps,
@@ -145,6 +146,9 @@ class RankingReport:
     due_date: dt.date | None  # monthly: issue before this day
     monthly: list[RankingReport] = field(default_factory=list)  # assessments: the months
     warnings: list[str] = field(default_factory=list)
+    # monthly: the 5th of the next month when it is a day off, due_date then the first working
+    # day after it; None otherwise
+    due_put_off_from: dt.date | None = None
 
     @property
     def title(self) -> str:
@@ -157,7 +161,16 @@ class RankingReport:
 
     def info_lines(self) -> list[str]:
         lines = period_lines(self.period, self.as_of)
-        if self.due_date is not None:
+        if self.due_date is not None and self.due_put_off_from is not None:
+            off = self.due_put_off_from
+            lines.append(
+                Bilingual(
+                    f"报送期限：{self.due_date} 前（{off} 为休息日，顺延至其后第一个工作日）",
+                    f"due: before {self.due_date} ({off}, the 5th of the next month, is a day "
+                    "off: put off to the first working day after it)",
+                )
+            )
+        elif self.due_date is not None:
             lines.append(
                 Bilingual(
                     f"报送期限：{self.due_date} 前",
@@ -496,7 +509,8 @@ def monthly_ranking(
     step = report_steps(progress, is_cancelled)
     context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)
-    due = monthly_due_date(period)
+    fifth = monthly_due_date(period)
+    due = first_working_day_from(fifth, context.calendar)
     common_warnings(context, period)
     if not _work_recorded_in(context, period):
         # Every office then ranks alike (each 0.00 for its patrols, 1st), which reads as a
@@ -515,7 +529,15 @@ def monthly_ranking(
     total = _total(ranked)
     total.score = score(total.components(), weights)
     return RankingReport(
-        period, as_of, weights, source, ranked, total, due, warnings=context.warnings
+        period,
+        as_of,
+        weights,
+        source,
+        ranked,
+        total,
+        due,
+        due_put_off_from=fifth if due != fifth else None,
+        warnings=context.warnings,
     )
 
 
