@@ -330,6 +330,22 @@ def test_a_qgis_date_time_in_utc_is_read_as_its_beijing_day(qgis_app, away_from_
     assert parse_date(_plain(local)) == dt.date(2026, 3, 4)  # no zone: the day it shows
 
 
+def test_the_record_patrol_dialog_starts_on_the_beijing_day(qgis_app, away_from_beijing):
+    """登记巡查's date started on the day in this computer's zone, yesterday before 08:00 on a
+    laptop set to UTC (a review in QGIS), while the dock's forms start on Beijing's."""
+    from qgis.PyQt.QtCore import QDate
+
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
+
+    provider = EnforcementProvider()
+    provider.loadAlgorithms()
+    (algorithm,) = [a for a in provider.algorithms() if a.name() == "recordpatrol"]
+    instance = algorithm.createInstance()
+    instance.initAlgorithm()
+    default = instance.parameterDefinition("DATE").defaultValue()
+    assert default == QDate(2026, 3, 3), default  # ZICHUAN_MORNING, Monday the 2nd in UTC
+
+
 def test_a_clock_set_wrong_is_said_on_opening_the_shared_ledger(pg_database, schema, monkeypatch):
     """A laptop whose clock was set a year wrong recorded verdicts and cases dated 2031 into
     the shared ledger without a word (every date check is this computer's). Opening the

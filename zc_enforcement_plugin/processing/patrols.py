@@ -82,9 +82,15 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
         self.addParameter(QgsProcessingParameterString("OFFICE", tr("Office (SMC)")))
+        # Today in Beijing, as the dock's forms start: the dialog's own default is the day in
+        # this computer's zone (yesterday before 08:00 on a laptop set to UTC).
+        today = clock.today()
         self.addParameter(
             QgsProcessingParameterDateTime(
-                "DATE", tr("Patrol date"), type=QgsProcessingParameterDateTime.Type.Date
+                "DATE",
+                tr("Patrol date"),
+                type=QgsProcessingParameterDateTime.Type.Date,
+                defaultValue=QDate(today.year, today.month, today.day),
             )
         )
         self.addParameter(QgsProcessingParameterString("STAFF", tr("Staff, separated by ;")))
