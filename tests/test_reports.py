@@ -45,8 +45,8 @@ from shapely.geometry import box
 from tests.holiday_notices import complete_year
 from tests.workbooks import check_workbook
 from tests.write_errors import CAUSES, assert_said, write_error
+from zc_enforcement_plugin.core import clock, domain, reports, workdays
 from zc_enforcement_plugin.core import deadlines as dl
-from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.bilingual import BILINGUAL_SEPARATOR
 from zc_enforcement_plugin.core.cases import (
@@ -1203,6 +1203,23 @@ def test_a_report_dated_before_its_period_is_refused_naming_both(provider, ledge
     assert not folder.exists() or folder_files(folder) == {}
     processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-03-20"})
     assert "monthly_ranking_2024-03.xlsx" in folder_files(folder)
+
+
+def test_a_report_dated_after_today_is_refused(provider, ledger_path, tmp_path):
+    """A report dated 2027-11-30 (a year typed wrong) was written without a word, counting
+    cases overdue by then (a review in QGIS); every other date of the plugin refuses a day
+    ahead. Refused, naming it and today; nothing written."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "reports"
+    ahead = (clock.today() + dt.timedelta(days=1)).isoformat()
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": ahead})
+    said = str(refused.value)
+    assert ahead in said and clock.today().isoformat() in said, said
+    assert not folder.exists() or folder_files(folder) == {}
 
 
 def test_a_report_open_in_excel_is_said_and_leaves_the_earlier_pair_as_it_was(

@@ -96,6 +96,15 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
             ) from None
+        if as_of > clock.today():
+            # The figures would count the cases overdue by then and the weeks not yet patrolled
+            # as missed: a year typed wrong (2027 for 2026) read as a report of today.
+            raise fail(
+                tr(
+                    "The report date {date} is after today ({today}): give today or an earlier "
+                    "date, or leave it empty for today."
+                ).format(date=as_of.isoformat(), today=clock.today().isoformat())
+            )
         if as_of < period.start:
             # Nothing of the period has happened by then: every figure would be a zero that
             # reads as a month of no work (a December report dated 20 November).

@@ -1803,6 +1803,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The report date {date} is after today ({today}): give today or an earlier date, or leave it empty for today.</source>
+      <translation>报告日期 {date} 晚于今天（{today}）：请填写今天或更早的日期，或留空表示今天。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The report date {date} is before the period {period} begins ({start}): give a date within or after it, or leave it empty for today.</source>
       <translation>报告日期 {date} 早于时段 {period} 的开始（{start}）：请填写时段内或之后的日期，或留空取今天。</translation>
     </message>
