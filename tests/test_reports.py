@@ -1114,15 +1114,24 @@ def test_other_report_algorithms(
     assert areas > 0 if algorithm != "weeklydispatch" else areas == 0  # it counts, no areas
 
 
-def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
+def test_a_bad_month_or_week_is_refused_saying_what_is_asked(provider, ledger_path, tmp_path):
+    """2024-13 was refused as no YYYY-MM, YYYY-Www, YYYY-H1/H2 or YYYY, formats the monthly
+    report then refuses too (a review in QGIS): it says a month is asked, YYYY-MM."""
     import processing
     from qgis.core import QgsProcessingException
 
-    with pytest.raises(QgsProcessingException, match="2024-13"):
-        processing.run(
-            "zcenforcement:monthlyranking",
-            {"LEDGER": str(ledger_path), "MONTH": "2024-13", "OUTPUT_FOLDER": str(tmp_path)},
-        )
+    for algorithm, parameter, text, said in (
+        ("monthlyranking", "MONTH", "2024-13", "is not a month (YYYY-MM)"),
+        ("monthlyranking", "MONTH", "2024-W10", "is not a month (YYYY-MM)"),
+        ("weeklydispatch", "WEEK", "2024-W60", "is not a week"),
+    ):
+        with pytest.raises(QgsProcessingException) as refused:
+            processing.run(
+                f"zcenforcement:{algorithm}",
+                {"LEDGER": str(ledger_path), parameter: text, "OUTPUT_FOLDER": str(tmp_path)},
+            )
+        message = str(refused.value)
+        assert text in message and said in message and "H1/H2" not in message, message
 
 
 def test_a_refused_report_leaves_no_folder_it_made(provider, ledger_path, tmp_path):

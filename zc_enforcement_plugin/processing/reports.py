@@ -262,8 +262,11 @@ class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
 
     def period(self, parameters, context) -> reports.Period:
         text = self.parameterAsString(parameters, self.MONTH, context)
-        period = reports.Period.parse(text)
-        if period.kind != reports.MONTH:
+        try:
+            period = reports.Period.parse(text)
+        except ValueError:
+            period = None  # 2026-13: it offered weeks, half-years and years, refused here
+        if period is None or period.kind != reports.MONTH:
             raise ValueError(tr("{text} is not a month (YYYY-MM).").format(text=text))
         return period
 
@@ -308,8 +311,12 @@ class WeeklyDispatch(_ReportAlgorithm):
         try:
             return reports.Period.week(dt.date.fromisoformat(text))
         except ValueError:
+            pass
+        try:
             period = reports.Period.parse(text)
-        if period.kind != reports.WEEK:
+        except ValueError:
+            period = None
+        if period is None or period.kind != reports.WEEK:
             raise ValueError(tr("{text} is not a week.").format(text=text))
         return period
 
