@@ -298,6 +298,12 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
                     "REPORT_WEIGHTS": '{"stop_rate": 5}',
                 },
             )
+    # JSON broken: the parameter as the dialog shows it and where to look (it gave
+    # DEADLINE_RULES and Python's words alone).
+    with pytest.raises(QgsProcessingException) as broken:
+        run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"a": 1 "b": 2}'})
+    said = str(broken.value)
+    assert "(parameter DEADLINE_RULES)" in said and "line 1, column 9 " in said, said
     with pytest.raises(QgsProcessingException, match="speed"):  # good rules, bad weights
         run(
             "ledgersettings",
@@ -700,6 +706,10 @@ def test_staff_typed_with_spaces_or_slashes_are_several_and_their_order_is_no_ne
     from zc_enforcement_plugin.processing.patrols import staff_names
 
     assert staff_names("李 四 王五  赵六") == ("李四", "王五", "赵六")
+    # Separators alone: refused as no staff, without a patrol number never recorded.
+    with pytest.raises(QgsProcessingException) as refused:
+        run("recordpatrol", {**common, "STAFF": " ; ;、"})
+    assert "staff" in str(refused.value) and "XC-" not in str(refused.value), refused.value
     assert staff_names("张 三 李 四") == ("张三", "李四")
 
 

@@ -184,6 +184,10 @@ def test_bad_files_named_in_errors(tmp_path, name, text, fragment):
         pt.read_gpx_track(path)
     assert str(path) in str(info.value)
     assert fragment in str(info.value)
+    # Its Chinese half says the problem too, in Chinese (a Chinese QGIS showed a pair whose
+    # problem was in English alone, after the file's name).
+    chinese = str(info.value).split(" / ")[0]
+    assert chinese.startswith(f"GPX 文件 {path} 无法使用：") and fragment not in chinese, chinese
 
 
 def test_missing_file(tmp_path):

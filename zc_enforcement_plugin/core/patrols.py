@@ -112,15 +112,17 @@ class PatrolRecord:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
-            raise ValueError("a patrol record needs an id / 巡查记录须有编号")
+            raise ValueError("巡查记录须有编号 / a patrol record needs an id")
         if not isinstance(self.office, str) or not self.office.strip():
-            raise ValueError(f"patrol {self.id}: office is empty / 未填写自然资源所")
+            raise ValueError(
+                f"巡查 {self.id}：未填写自然资源所 / patrol {self.id}: office is empty"
+            )
         # datetime is a date subclass; a time of day would split one day into several "days".
         if isinstance(self.date, datetime) or not isinstance(self.date, date):
             raise TypeError(f"patrol {self.id}: date must be a datetime.date")
         staff = _text_tuple(self.staff, "staff")
         if not any(s.strip() for s in staff):
-            raise ValueError(f"patrol {self.id}: no staff named / 未填写巡查人员")
+            raise ValueError(f"巡查 {self.id}：未填写巡查人员 / patrol {self.id}: no staff named")
         object.__setattr__(self, "staff", staff)
         for name in ("spot_numbers", "case_ids", "evidence_ids"):
             object.__setattr__(self, name, _text_tuple(getattr(self, name), name))
@@ -171,12 +173,15 @@ class PatrolWithdrawal:
 
 
 class GpxError(ValueError):
-    """A GPX file cannot be used; the message names the file and the problem."""
+    """A GPX file cannot be used; the message names the file and the problem, in Chinese then
+    in English (it gave its problem in English alone, after a pair a Chinese QGIS cut)."""
 
-    def __init__(self, path: PathLike, problem: str) -> None:
+    def __init__(self, path: PathLike, problem: str, problem_en: str) -> None:
         self.path = str(path)
-        self.problem = problem
-        super().__init__(f"GPX 文件无法使用 / cannot use GPX file: {path}: {problem}")
+        self.problem = problem_en
+        super().__init__(
+            f"GPX 文件 {path} 无法使用：{problem} / cannot use GPX file {path}: {problem_en}"
+        )
 
 
 def _local(tag: str) -> str:
@@ -207,18 +212,32 @@ def _point(path: PathLike, elem: ET.Element, where: str) -> TrackPoint:
         lat = float(elem.attrib["lat"])
         lon = float(elem.attrib["lon"])
     except KeyError as exc:
-        raise GpxError(path, f"{where} has no {exc.args[0]} attribute") from None
+        name = exc.args[0]
+        raise GpxError(
+            path, f"{where} 缺少 {name} 属性", f"{where} has no {name} attribute"
+        ) from None
     except ValueError:
-        raise GpxError(path, f"{where} has a non-numeric lat/lon: {dict(elem.attrib)}") from None
+        raise GpxError(
+            path,
+            f"{where} 的经纬度不是数字：{dict(elem.attrib)}",
+            f"{where} has a non-numeric lat/lon: {dict(elem.attrib)}",
+        ) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise GpxError(path, f"{where} has lat/lon out of range: {lat}, {lon}")
+        raise GpxError(
+            path,
+            f"{where} 的经纬度超出范围：{lat}, {lon}",
+            f"{where} has lat/lon out of range: {lat}, {lon}",
+        )
     when = None
     for child in elem:
         if _local(child.tag) == "time" and child.text and child.text.strip():
             try:
                 when = _parse_time(child.text)
             except ValueError:
-                raise GpxError(path, f"{where} has a bad time {child.text.strip()!r}") from None
+                bad = child.text.strip()
+                raise GpxError(
+                    path, f"{where} 的时间 {bad!r} 无法识别", f"{where} has a bad time {bad!r}"
+                ) from None
     return (lon, lat, when)
 
 
@@ -232,13 +251,23 @@ def read_gpx_track(path: PathLike) -> list[TrackPoint]:
     try:
         root = ET.parse(str(path)).getroot()
     except FileNotFoundError:
-        raise GpxError(path, "file not found / 文件不存在") from None
+        raise GpxError(path, "文件不存在", "file not found") from None
     except ET.ParseError as exc:
-        raise GpxError(path, f"not well-formed XML (broken or truncated?): {exc}") from None
+        line, column = exc.position
+        raise GpxError(
+            path,
+            f"XML 格式错误（文件损坏或不完整？），第 {line} 行第 {column} 列",
+            f"not well-formed XML (broken or truncated?): {exc}",
+        ) from None
     except OSError as exc:
-        raise GpxError(path, f"cannot read: {exc}") from None
+        raise GpxError(path, f"无法读取：{exc}", f"cannot read: {exc}") from None
     if _local(root.tag) != "gpx":
-        raise GpxError(path, f"not a GPX file: the root element is <{_local(root.tag)}>")
+        tag = _local(root.tag)
+        raise GpxError(
+            path,
+            f"不是 GPX 文件：根元素为 <{tag}>",
+            f"not a GPX file: the root element is <{tag}>",
+        )
 
     def children(elem: ET.Element, name: str) -> list[ET.Element]:
         return [c for c in elem if _local(c.tag) == name]
@@ -253,7 +282,11 @@ def read_gpx_track(path: PathLike) -> list[TrackPoint]:
             for p, pt in enumerate(children(rte, "rtept")):
                 points.append(_point(path, pt, f"rte {r} rtept {p}"))
     if not points:
-        raise GpxError(path, "no track points (trkpt) or route points (rtept)")
+        raise GpxError(
+            path,
+            "没有航迹点（trkpt）或路线点（rtept）",
+            "no track points (trkpt) or route points (rtept)",
+        )
     return points
 
 
@@ -272,15 +305,21 @@ def route_from_gpx(path: PathLike) -> LineString:
     points = read_gpx_track(path)
     for i, (lon, lat, _) in enumerate(points):
         if not _LON_RANGE_LEDGER[0] <= lon <= _LON_RANGE_LEDGER[1]:
+            west, east = _LON_RANGE_LEDGER
             raise GpxError(
                 path,
+                f"第 {i} 点（东经 {lon:.5f}°，北纬 {lat:.5f}°）不在高斯-克吕格 {_ZONE} 带"
+                f"（东经 {west}-{east}°）内：GPS 定位有误或属其他区县",
                 f"point {i} at {lon:.5f}E, {lat:.5f}N is outside GK zone {_ZONE} "
-                f"({_LON_RANGE_LEDGER[0]}-{_LON_RANGE_LEDGER[1]}°E): a bad GPS fix or "
-                f"another district",
+                f"({west}-{east}°E): a bad GPS fix or another district",
             )
     distinct = {(lon, lat) for lon, lat, _ in points}
     if len(distinct) < 2:
-        raise GpxError(path, "fewer than 2 distinct points: no route to draw")
+        raise GpxError(
+            path,
+            "不同的点少于 2 个，无法绘出路线",
+            "fewer than 2 distinct points: no route to draw",
+        )
     transformer = _to_ledger_crs()
     xs, ys = transformer.transform([p[0] for p in points], [p[1] for p in points])
     return LineString(list(zip(xs, ys)))

@@ -18,7 +18,7 @@ from ..core import deadlines as dl
 from ..core import ledger_schema as ls
 from ..core.ledger_records import office_aliases_from, office_aliases_in
 from ..deadline_tags import rule_tag
-from ..i18n import chinese_interface, tr
+from ..i18n import chinese_interface, parameter_label, tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
 # Typed instead of JSON: back to the plugin's defaults (the setting is removed).
@@ -124,9 +124,18 @@ class LedgerSettings(EnforcementAlgorithm):
                 continue
             try:
                 changes[key] = json.loads(text)
-            except ValueError as error:
+            except json.JSONDecodeError as error:
+                # Named as the dialog shows it, and where to look: it gave DEADLINE_RULES and
+                # Python's English ("Expecting ',' delimiter") in a Chinese QGIS.
                 raise fail(
-                    tr("{parameter} is not JSON: {error}").format(parameter=name, error=error)
+                    tr(
+                        "{parameter} is not JSON: look at line {line}, column {column} ({error})."
+                    ).format(
+                        parameter=parameter_label(self.parameterDefinition(name)),
+                        line=error.lineno,
+                        column=error.colno,
+                        error=error.msg,
+                    )
                 ) from None
             if key == ls.SETTING_DEADLINE_RULES:
                 # Checked as typed first, so a misspelt rule is said of the parameter, not of

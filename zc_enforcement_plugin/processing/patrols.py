@@ -124,6 +124,8 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
         staff = staff_names(self.parameterAsString(parameters, "STAFF", context))
+        if not staff:  # separators alone (" ; 、"): said before a patrol number is made up
+            raise fail(tr("Give the patrol's staff: nothing was recorded."))
         route = self._route(parameters, context, day, feedback)
         patrol_id = f"XC-{office}-{day.isoformat()}-{clock.now():%H%M%S}"
         try:

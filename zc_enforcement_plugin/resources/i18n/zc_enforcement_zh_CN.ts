@@ -1288,8 +1288,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
-      <source>{parameter} is not JSON: {error}</source>
-      <translation>{parameter} 不是有效的 JSON：{error}</translation>
+      <source>{parameter} is not JSON: look at line {line}, column {column} ({error}).</source>
+      <translation>{parameter} 不是有效的 JSON：请检查第 {line} 行第 {column} 列（引号、逗号和括号）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/measuring.py" />
@@ -1425,6 +1425,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Patrol number</source>
       <translation>巡查编号</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Give the patrol's staff: nothing was recorded.</source>
+      <translation>请填写巡查人员，未登记。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
