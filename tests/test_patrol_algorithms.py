@@ -304,6 +304,24 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
         run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"a": 1 "b": 2}'})
     said = str(broken.value)
     assert "(parameter DEADLINE_RULES)" in said and "line 1, column 9 " in said, said
+    # A period the law sets (行政强制法 art. 54: 10 working days) given another length is said;
+    # one marked to verify (penalty_decision) is the bureau's to set, silently.
+    import processing
+
+    from tests.test_campaign_algorithms import Recorder
+
+    said = Recorder()
+    processing.run(
+        "zcenforcement:ledgersettings",
+        {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"demand_to_comply": 25}'},
+        feedback=said,
+    )
+    (warning,) = [t for t in said.texts if "set by law" in t]
+    assert "demand_to_comply" in warning and "25 working days instead of 10" in warning, warning
+    run(
+        "ledgersettings",
+        {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"demand_to_comply": null}'},
+    )
     with pytest.raises(QgsProcessingException, match="speed"):  # good rules, bad weights
         run(
             "ledgersettings",

@@ -4,7 +4,7 @@ with it and ledgersettings lists it beside each rule, in the same words."""
 from __future__ import annotations
 
 from .core import deadlines as dl
-from .i18n import tr
+from .i18n import chinese_interface, tr
 
 
 def rule_tag(rule: dl.Rule) -> str:
@@ -12,3 +12,19 @@ def rule_tag(rule: dl.Rule) -> str:
     marks it to verify (Rule.kind, Rule.to_verify: never read from the basis text)."""
     kind = tr("statutory") if rule.kind == dl.LEGAL else tr("work plan")
     return "〔" + (tr("{kind}, to verify").format(kind=kind) if rule.to_verify else kind) + "〕"
+
+
+def rule_length(rules: dl.DeadlineRules, name: str) -> str:
+    """A rule's length in the interface's language: 2 年, or 2 years."""
+    if chinese_interface():
+        return rules.length_zh(name)
+    rule = rules.rule(name)
+    return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+
+
+def departs_from_law(rules: dl.DeadlineRules, name: str) -> bool:
+    """Whether rule ``name`` is set by law, confirmed (not marked to verify), and the ledger
+    gives it another length than the law's: the bureau's to answer for, and said."""
+    rule, law = rules.rule(name), dl.DEFAULT_RULES.rule(name)
+    confirmed = law.kind == dl.LEGAL and not law.to_verify
+    return confirmed and (rule.amount, rule.unit) != (law.amount, law.unit)

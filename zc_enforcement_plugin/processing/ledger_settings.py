@@ -17,7 +17,7 @@ from ..core import clock, ledger, reports, workdays
 from ..core import deadlines as dl
 from ..core import ledger_schema as ls
 from ..core.ledger_records import office_aliases_from, office_aliases_in
-from ..deadline_tags import rule_tag
+from ..deadline_tags import departs_from_law, rule_length, rule_tag
 from ..i18n import chinese_interface, parameter_label, tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
@@ -183,6 +183,20 @@ class LedgerSettings(EnforcementAlgorithm):
         for name in rules.names():
             rule = rules.rule(name)
             lines.append(f"  {name}: {rule.amount} {rule.unit} {rule_tag(rule)} — {rule.basis}")
+            if departs_from_law(rules, name):
+                # Its tag still says 法定, as what it rests on: the length is the bureau's.
+                feedback.pushWarning(
+                    tr(
+                        "Deadline rule {rule} is set by law ({basis}): this ledger gives it "
+                        "{length} instead of {law}. Deadlines are counted so; make sure that "
+                        "is meant."
+                    ).format(
+                        rule=name,
+                        basis=rule.basis,
+                        length=rule_length(rules, name),
+                        law=rule_length(dl.DEFAULT_RULES, name),
+                    )
+                )
         lines.append(tr("Ranking weights in force:"))
         lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
         if aliases:

@@ -22,8 +22,8 @@ from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..core.clock import in_china_time
-from ..deadline_tags import rule_tag
-from ..i18n import chinese_interface, in_interface_language, labelled, tr
+from ..deadline_tags import rule_length, rule_tag
+from ..i18n import in_interface_language, labelled, tr
 from .entries_panel import EntriesPanel, FormComboBox, done_date_edit
 from .messages import (
     DUE_SOON,
@@ -191,14 +191,6 @@ def remarks_html(case: cases.Case, event: cases.CaseEvent) -> str:
     return shown
 
 
-def _length(rules: dl.DeadlineRules, name: str) -> str:
-    """A rule's length in the interface's language: 2 年, or 2 years."""
-    if chinese_interface():
-        return rules.length_zh(name)
-    rule = rules.rule(name)
-    return f"{rule.amount} {rule.unit.replace('_', ' ')}"
-
-
 def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
     """The limitation period (行政处罚法 art. 36) as a reference line without a date: the ledger
     records no day the act ended, which is where it runs from."""
@@ -206,7 +198,7 @@ def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
     text = tr(
         "Limitation{tag}: no penalty for an act not discovered within {length} (for a "
         "continuing act, from its end); for reference: the ledger records no day the act ended"
-    ).format(tag=rule_tag(rule), length=_length(rules, "limitation"))
+    ).format(tag=rule_tag(rule), length=rule_length(rules, "limitation"))
     return (
         f"<span style='color:{colour(MUTED, on)}' title='{html.escape(rule.basis, quote=True)}'>"
         f"{html.escape(text)}</span>"

@@ -1288,6 +1288,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Deadline rule {rule} is set by law ({basis}): this ledger gives it {length} instead of {law}. Deadlines are counted so; make sure that is meant.</source>
+      <translation>期限规则 {rule} 由法律规定（{basis}）：本台帐将其设为 {length}，而非法定的 {law}。期限将按此计算，请确认确有此意。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>{parameter} is not JSON: look at line {line}, column {column} ({error}).</source>
       <translation>{parameter} 不是有效的 JSON：请检查第 {line} 行第 {column} 列（引号、逗号和括号）。</translation>
     </message>
