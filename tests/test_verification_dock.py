@@ -359,6 +359,46 @@ def test_the_spot_pages_case_line_has_a_full_width_colon_in_chinese(dock, ledger
     assert f"案件 {case_id}：" in text and f"案件 {case_id}:" not in text, text
 
 
+def test_a_run_from_the_toolbox_into_the_docks_ledger_is_shown_at_once(
+    dock, ledger_path, provider, tmp_path, monkeypatch
+):
+    """A batch imported and a deadline rule changed from the toolbox: the dock's list lacked
+    the batch and its case page kept the old deadlines until R, or a move (a review in
+    QGIS). The dock reads its ledger again once such a run has finished."""
+    import processing
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from tests.test_import_spots import spot_file
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dock.open_ledger(str(ledger_path))
+    before = len(dock.session.queue)
+    spots = spot_file(tmp_path / "jctb.gpkg", ["NEW-1", "NEW-2"])
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": spots, "LEDGER": str(ledger_path), "BATCH": "工具箱导入"},
+    )
+    assert len(dock.session.queue) == before + 2
+    _judge_illegal(dock, clock.today())
+    QTest.keyClick(dock.home, Qt.Key.Key_C)
+    page = dock.stack.currentPanel()
+
+    def report_due(text: str) -> str:  # the written report to the brigade's line
+        return next(line for line in text.splitlines() if "书面报告执法监察大队" in line)
+
+    calendar = dock.session.calendar
+    assert calendar.add_working_days(clock.today(), 2).isoformat() in report_due(
+        page.summary.toPlainText()
+    )
+    processing.run(
+        "zcenforcement:ledgersettings",
+        {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"report_to_brigade": 30}'},
+    )
+    assert calendar.add_working_days(clock.today(), 30).isoformat() in report_due(
+        page.summary.toPlainText()
+    )
+
+
 def test_the_town_filter_offers_the_towns_of_the_office_chosen(dock, ledger_path):
     """With 罗村自然资源所 chosen the town box still offered 太河镇, which listed no spot
     (found by a review): it offers the office's towns, and a town the next office does not

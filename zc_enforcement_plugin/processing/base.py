@@ -32,6 +32,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 
 from ..compat import WKB_NO_GEOMETRY
@@ -62,6 +63,18 @@ LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{ls.LEDGER_SRS_ID}")
 T = TypeVar("T")
 
 
+class LedgerWrites(QObject):
+    """Says which ledger a run of the provider wrote to, once it has finished (in the main
+    thread, postProcessAlgorithm): the dock, open on that ledger, reads it again. The settings
+    changed from the toolbox left the dock's deadlines as they were, and a batch imported from
+    it was not in the dock's list."""
+
+    written = pyqtSignal(str)  # the ledger's reference: a GeoPackage's path or postgis://…
+
+
+LEDGER_WRITES = LedgerWrites()
+
+
 class EnforcementAlgorithm(QgsProcessingAlgorithm):
     """Base class: subclasses set NAME, DISPLAY_NAME, GROUP, GROUP_ID and HELP (English, via tr)."""
 
@@ -70,6 +83,8 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     GROUP_ID = ""
     HELP = ""
+    # Whether a run writes into the ledger it opens (open_ledger): said by LEDGER_WRITES.
+    WRITES_LEDGER = False
 
     def __init_subclass__(cls, **kwargs):
         # A ledger's own error names the file or server and says what to do (no shared
@@ -160,6 +175,9 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802 - QGIS API
+        if self.WRITES_LEDGER:
+            for reference in getattr(self, "ledgers_opened", ()):
+                LEDGER_WRITES.written.emit(reference)
         # The outputs are closed by now. A CSV is written for QGIS and scripts, plainly: the
         # user who opens it in Excel is told which columns Excel would turn into numbers.
         for path in getattr(self, "csv_outputs", ()):
@@ -963,6 +981,7 @@ def open_ledger(algorithm, parameters, context, feedback, create: bool = False):
     except (ledger.LedgerError, ValueError, OSError) as error:
         raise fail(str(error)) from error
     say_opening_notices(store, feedback)
+    algorithm.ledgers_opened = [*getattr(algorithm, "ledgers_opened", ()), reference]
     return store
 
 

@@ -55,6 +55,7 @@ _REFUSALS_SHOWN = 5
 
 
 class ImportSpots(EnforcementAlgorithm):
+    WRITES_LEDGER = True
     NAME = "importspots"
     DISPLAY_NAME = "Import screened spots into the ledger"
     GROUP = "Verification"

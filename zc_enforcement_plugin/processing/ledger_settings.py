@@ -26,6 +26,7 @@ RESET = ("default", "默认")
 
 
 class LedgerSettings(EnforcementAlgorithm):
+    WRITES_LEDGER = True
     NAME = "ledgersettings"
     DISPLAY_NAME = "Ledger settings: deadline rules, ranking weights, shared evidence folder"
     GROUP = "Cases and patrols"

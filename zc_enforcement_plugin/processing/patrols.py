@@ -63,6 +63,7 @@ class PatrolDaysHelp:
 
 
 class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
+    WRITES_LEDGER = True
     NAME = "recordpatrol"
     DISPLAY_NAME = "Record a patrol"
     GROUP = "Cases and patrols"
@@ -245,6 +246,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
 
 
 class WithdrawPatrol(EnforcementAlgorithm):
+    WRITES_LEDGER = True
     NAME = "withdrawpatrol"
     DISPLAY_NAME = "Withdraw a patrol"
     GROUP = "Cases and patrols"

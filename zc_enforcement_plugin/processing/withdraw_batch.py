@@ -10,6 +10,7 @@ from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger,
 
 
 class WithdrawBatch(EnforcementAlgorithm):
+    WRITES_LEDGER = True
     NAME = "withdrawbatch"
     DISPLAY_NAME = "Withdraw batch"
     GROUP = "Verification"

@@ -63,7 +63,7 @@ from ..core import clock, domain, ledger, ledger_delivery
 from ..core import ledger_schema as ls
 from ..core.workdays import HolidayFileError
 from ..i18n import in_interface_language, labelled, tr, with_english
-from ..processing.base import LEDGER_CRS, algorithm_id
+from ..processing.base import LEDGER_CRS, LEDGER_WRITES, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
 from ..processing.patrols import PatrolCompliance, RecordPatrol, WithdrawPatrol
@@ -229,6 +229,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         project.readProject.connect(self.restore_state)
         project.cleared.connect(self.leave_ledger)
         project.layersAdded.connect(self._warn_of_losing_copies)
+        LEDGER_WRITES.written.connect(self._ledger_written)
         self._show_session()
         if project.readEntry(PROJECT_SCOPE, "ledger", "")[0]:
             # Made while a project is open (the plugin reloaded, or enabled later): its
@@ -1476,6 +1477,17 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             )
             self._say_opening_notices()
 
+    def _ledger_written(self, reference: str) -> None:
+        """A run of the provider (from the toolbox, a model, a script) wrote to the ledger
+        the dock has open: read it again, as R does, and the case page shown too, so that
+        its spots, patrols and deadline rules are the ledger's now."""
+        if not self.session.is_open or not _same_ledger(reference, self.session.path):
+            return
+        self.refresh_ledger()
+        page = self.stack.currentPanel()
+        if isinstance(page, CasePanel):
+            page.refresh()
+
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
         """Write the ledger, filters, current spot and images into the project being saved."""
@@ -1642,6 +1654,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             (project.readProject, self.restore_state),
             (project.cleared, self.leave_ledger),
             (project.layersAdded, self._warn_of_losing_copies),
+            (LEDGER_WRITES.written, self._ledger_written),
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
@@ -1658,6 +1671,19 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self.highlight = None
         remove_evidence_points_layer(QgsProject.instance(), self.iface)
         self.session.close()
+
+
+def _same_ledger(reference: str, opened) -> bool:
+    """Whether a ledger parameter's ``reference`` names the ledger the dock opened
+    (session.path: a GeoPackage's Path, or a shared ledger's postgis://… reference)."""
+    from ..core.ledger_reference import is_postgis_reference
+
+    if is_postgis_reference(reference) or is_postgis_reference(str(opened)):
+        return reference == str(opened)
+    try:
+        return Path(reference).resolve() == Path(opened).resolve()
+    except OSError:
+        return False
 
 
 def cannot_save_to(path) -> bool:
