@@ -269,6 +269,17 @@ def _layers_given_by_path(algorithm, parameters: dict, rasters: bool):
     """(definition, value, file) of each vector layer parameter (and raster, with rasters)
     given as a file's path or source string, not a project layer nor a provider's own source
     (a layer's name in the project, a database's string)."""
+    for definition, value in _layer_values(algorithm, parameters, rasters):
+        if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
+            continue
+        path = _file_named(value)
+        if path is not None:
+            yield definition, value, path
+
+
+def _layer_values(algorithm, parameters: dict, rasters: bool):
+    """(definition, value) of each vector layer parameter (and raster, with rasters), the
+    value the layer or source it names: a selection's or feature limit's own layer."""
     kinds = (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
     if rasters:
         kinds = (*kinds, QgsProcessingParameterRasterLayer)
@@ -278,11 +289,7 @@ def _layers_given_by_path(algorithm, parameters: dict, rasters: bool):
         value = parameters.get(definition.name())
         if isinstance(value, QgsProcessingFeatureSourceDefinition):
             value = value.source.staticValue()  # a feature limit or selection set on it
-        if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
-            continue
-        path = _file_named(value)
-        if path is not None:
-            yield definition, value, path
+        yield definition, value
 
 
 def unnamed_layer_of_several(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
@@ -322,13 +329,7 @@ def crs_lost_by_qgis(algorithm: QgsProcessingAlgorithm, parameters: dict, contex
     of one GeoPackage (measured: the third of three filtered layers; its file then fails to open
     for a moment). The run said "has no coordinate reference system: set it first" of a layer
     whose file has one, and a user checking the file found nothing wrong."""
-    kinds = (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
-    for definition in algorithm.parameterDefinitions():
-        if not isinstance(definition, kinds):
-            continue
-        value = parameters.get(definition.name())
-        if isinstance(value, QgsProcessingFeatureSourceDefinition):
-            value = value.source.staticValue()  # a feature limit or selection set on it
+    for definition, value in _layer_values(algorithm, parameters, rasters=False):
         if isinstance(value, str):  # a path is opened afresh by the run: only project layers
             value = QgsProcessingUtils.mapLayerFromString(value, context, False)
         if (
