@@ -724,6 +724,11 @@ def test_staff_typed_with_spaces_or_slashes_are_several_and_their_order_is_no_ne
     from zc_enforcement_plugin.processing.patrols import staff_names
 
     assert staff_names("李 四 王五  赵六") == ("李四", "王五", "赵六")
+    # DATE left out by a script: refused, not filed under today (the dialog's default is
+    # today in Beijing, and the dialog always sends the date it shows).
+    without_date = {key: value for key, value in common.items() if key != "DATE"}
+    with pytest.raises(QgsProcessingException, match="DATE"):
+        run("recordpatrol", {**without_date, "STAFF": "赵六"})
     # Separators alone: refused as no staff, without a patrol number never recorded.
     with pytest.raises(QgsProcessingException) as refused:
         run("recordpatrol", {**common, "STAFF": " ; ;、"})

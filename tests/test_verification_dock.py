@@ -399,6 +399,19 @@ def test_a_run_from_the_toolbox_into_the_docks_ledger_is_shown_at_once(
     )
 
 
+def test_a_ledger_written_is_the_docks_however_its_reference_is_written(tmp_path):
+    """A shared ledger typed postgis://conn in the toolbox is the dock's postgis://conn/zc_ledger
+    (a project stores the schema): it was not taken for it, and the dock did not read again."""
+    from zc_enforcement_plugin.ui.verification_dock import _same_ledger
+
+    assert _same_ledger("postgis://区局/zc_ledger", "postgis://区局")
+    assert _same_ledger("postgis://my%20conn/public", "postgis://my conn/public")
+    assert not _same_ledger("postgis://区局/other", "postgis://区局/zc_ledger")
+    assert not _same_ledger(str(tmp_path / "ledger.gpkg"), "postgis://区局")
+    (tmp_path / "ledger.gpkg").touch()
+    assert _same_ledger(str(tmp_path / "sub" / ".." / "ledger.gpkg"), tmp_path / "ledger.gpkg")
+
+
 def test_the_town_filter_offers_the_towns_of_the_office_chosen(dock, ledger_path):
     """With 罗村自然资源所 chosen the town box still offered 太河镇, which listed no spot
     (found by a review): it offers the office's towns, and a town the next office does not

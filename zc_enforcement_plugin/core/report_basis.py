@@ -207,7 +207,7 @@ def monthly_due_date(period: Period) -> dt.date:
 def first_working_day_from(day: dt.date, calendar: WorkCalendar) -> dt.date:
     """``day``, or the first working day after it when it is a day off, as a period's end is
     put off past a holiday (the 5th of October falls in the National Day break); ``day`` as
-    it is where the calendar has no schedule for it (said by the report's warnings)."""
+    it is, weekend or not, where the calendar has no schedule for its year."""
     while calendar.covers(day) and not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     return day

@@ -122,6 +122,10 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         self.addOutput(QgsProcessingOutputString("PATROL_ID", tr("Patrol number")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        if parameters.get("DATE") in (None, ""):
+            # The default is the dialog's start (it always sends the date shown): a script
+            # entering past patrols that left DATE out would file each under today.
+            raise fail(tr("Give the patrol's date (DATE): nothing was recorded."))
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
         staff = staff_names(self.parameterAsString(parameters, "STAFF", context))

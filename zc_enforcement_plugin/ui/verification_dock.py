@@ -1477,6 +1477,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             )
             self._say_opening_notices()
 
+    @reported
     def _ledger_written(self, reference: str) -> None:
         """A run of the provider (from the toolbox, a model, a script) wrote to the ledger
         the dock has open: read it again, as R does, and the case page shown too, so that
@@ -1676,10 +1677,14 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
 def _same_ledger(reference: str, opened) -> bool:
     """Whether a ledger parameter's ``reference`` names the ledger the dock opened
     (session.path: a GeoPackage's Path, or a shared ledger's postgis://… reference)."""
-    from ..core.ledger_reference import is_postgis_reference
+    from ..core.ledger_reference import is_postgis_reference, parse_reference
 
     if is_postgis_reference(reference) or is_postgis_reference(str(opened)):
-        return reference == str(opened)
+        # postgis://conn is postgis://conn/zc_ledger, however the name is quoted
+        try:
+            return parse_reference(reference) == parse_reference(str(opened))
+        except ledger.LedgerError:  # one of them a file's path
+            return False
     try:
         return Path(reference).resolve() == Path(opened).resolve()
     except OSError:

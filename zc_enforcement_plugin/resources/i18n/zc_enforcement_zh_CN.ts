@@ -1433,6 +1433,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Give the patrol's date (DATE): nothing was recorded.</source>
+      <translation>请填写巡查日期（DATE），未登记。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Give the patrol's staff: nothing was recorded.</source>
       <translation>请填写巡查人员，未登记。</translation>
     </message>
