@@ -279,8 +279,9 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
         },
     )
     # Each rule with what it rests on, as the case page tags it (an override keeps the tag).
-    assert "penalty_decision: 60 calendar_days 〔statutory, to verify〕" in result["IN_FORCE"]
-    assert "file_case: 3 working_days 〔work plan〕" in result["IN_FORCE"]
+    assert "penalty_decision: 60 calendar days 〔statutory, to verify〕" in result["IN_FORCE"]
+    # Its length in the interface's words (3 个工作日 in Chinese), as the warnings say it.
+    assert "file_case: 3 working days 〔work plan〕" in result["IN_FORCE"]
     assert "stop_rate: 40" in result["IN_FORCE"]
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 60

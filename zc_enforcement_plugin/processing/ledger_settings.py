@@ -183,7 +183,7 @@ class LedgerSettings(EnforcementAlgorithm):
         lines = [tr("Deadline rules in force:")]
         for name in rules.names():
             rule = rules.rule(name)
-            lines.append(f"  {name}: {rule.amount} {rule.unit} {rule_tag(rule)} — {rule.basis}")
+            lines.append(f"  {name}: {rule_length(rules, name)} {rule_tag(rule)} — {rule.basis}")
             if departs_from_law(rules, name):
                 # Its tag still says 法定, as what it rests on: the length is the bureau's.
                 feedback.pushWarning(
