@@ -924,8 +924,10 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
     numeric.selectByIds([filled])
     canvas.selectionChanged.emit(numeric)
     assert dock.session.current_id == listed[3].id
-    # A batch imported since the list was read (from the toolbox): it was said not to be in
-    # the ledger. The ledger is read again, as R does, and the spot found.
+    # A batch imported elsewhere since the list was read (another QGIS, an office on the
+    # shared ledger): a click on it says it is not listed, without reading the whole ledger
+    # (a click on a batch not imported yet did so each time); the find box reads it again,
+    # as R does, and goes to it.
     from shapely.geometry import box as shapely_box
 
     x, y = 39_580_000.0, 4_050_000.0
@@ -937,8 +939,16 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
         [(square(0, 0, 10), ["NEW-1"])], f"field={domain.SPOT_NUMBER}:string", name="new"
     )
     new.selectByIds([next(new.getFeatures()).id()])
+    read_again = []
+    dock.session.refresh = lambda *a, refresh=dock.session.refresh, **k: (
+        read_again.append(True) or refresh(*a, **k)
+    )
     canvas.selectionChanged.emit(new)
+    assert read_again == [] and "NEW-1" in dock.notice.text()
+    dock.find_box.setText("NEW-1")
+    assert dock.go_to_number() and read_again == [True]
     assert dock.session.current().number == "NEW-1" and "NEW-1" not in dock.notice.text()
+    del dock.session.refresh
     numeric.selectByIds([filled])
     canvas.selectionChanged.emit(numeric)
     assert dock.session.current_id == listed[3].id

@@ -146,9 +146,6 @@ class RankingReport:
     due_date: dt.date | None  # monthly: issue before this day
     monthly: list[RankingReport] = field(default_factory=list)  # assessments: the months
     warnings: list[str] = field(default_factory=list)
-    # monthly: the 5th of the next month when it is a day off, due_date then the first working
-    # day after it; None otherwise
-    due_put_off_from: dt.date | None = None
 
     @property
     def title(self) -> str:
@@ -161,8 +158,10 @@ class RankingReport:
 
     def info_lines(self) -> list[str]:
         lines = period_lines(self.period, self.as_of)
-        if self.due_date is not None and self.due_put_off_from is not None:
-            off = self.due_put_off_from
+        # The 5th of the next month, when the due date was put off past it (a day off).
+        fifth = monthly_due_date(self.period) if self.due_date is not None else None
+        if self.due_date is not None and self.due_date != fifth:
+            off = fifth
             lines.append(
                 Bilingual(
                     f"报送期限：{self.due_date} 前（{off} 为休息日，顺延至其后第一个工作日）",
@@ -509,8 +508,6 @@ def monthly_ranking(
     step = report_steps(progress, is_cancelled)
     context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)
-    fifth = monthly_due_date(period)
-    due = first_working_day_from(fifth, context.calendar)
     common_warnings(context, period)
     if not _work_recorded_in(context, period):
         # Every office then ranks alike (each 0.00 for its patrols, 1st), which reads as a
@@ -535,8 +532,7 @@ def monthly_ranking(
         source,
         ranked,
         total,
-        due,
-        due_put_off_from=fifth if due != fifth else None,
+        first_working_day_from(monthly_due_date(period), context.calendar),
         warnings=context.warnings,
     )
 

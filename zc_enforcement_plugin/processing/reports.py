@@ -262,16 +262,23 @@ class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
 
     def period(self, parameters, context) -> reports.Period:
         text = self.parameterAsString(parameters, self.MONTH, context)
-        try:
-            period = reports.Period.parse(text)
-        except ValueError:
-            period = None  # 2026-13: it offered weeks, half-years and years, refused here
-        if period is None or period.kind != reports.MONTH:
-            raise ValueError(tr("{text} is not a month (YYYY-MM).").format(text=text))
-        return period
+        return _period_of_kind(text, reports.MONTH, tr("{text} is not a month (YYYY-MM)."))
 
     def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
         return reports.monthly_ranking(ledger, period, calendar, as_of, progress, is_cancelled)
+
+
+def _period_of_kind(text: str, kind: str, refusal: str) -> reports.Period:
+    """The period ``text`` names when it is of ``kind``; else ValueError with ``refusal``
+    ({text} in it): 2026-13 was refused as no YYYY-MM, YYYY-Www, YYYY-H1/H2 or YYYY, formats
+    the report then refuses too."""
+    try:
+        period = reports.Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != kind:
+        raise ValueError(refusal.format(text=text))
+    return period
 
 
 class WeeklyDispatch(_ReportAlgorithm):
@@ -311,14 +318,7 @@ class WeeklyDispatch(_ReportAlgorithm):
         try:
             return reports.Period.week(dt.date.fromisoformat(text))
         except ValueError:
-            pass
-        try:
-            period = reports.Period.parse(text)
-        except ValueError:
-            period = None
-        if period is None or period.kind != reports.WEEK:
-            raise ValueError(tr("{text} is not a week.").format(text=text))
-        return period
+            return _period_of_kind(text, reports.WEEK, tr("{text} is not a week."))
 
     def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
         return reports.weekly_dispatch(ledger, period, calendar, as_of, progress, is_cancelled)

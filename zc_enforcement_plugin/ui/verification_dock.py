@@ -652,22 +652,25 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         number = ledger_delivery.spot_number_text(value)
         if number is None:
             return
-        spot_id = self._find(number, exact=True)[0]
+        # Not read again on a miss (as the find box is): a click on a screened batch's spot
+        # not imported yet read the whole ledger each time; runs of this QGIS that write into
+        # it are read by themselves (_ledger_written).
+        spot_id = self.session.find_number(number, exact=True)[0]
         if spot_id is None:
             self.notice.setText(self._not_listed(number))
         elif spot_id != self.session.current_id:
             self.session.go_to(spot_id)
             self._go(True)
 
-    def _find(self, number: str, exact: bool = False) -> tuple[int | None, int]:
+    def _find(self, number: str) -> tuple[int | None, int]:
         """session.find_number, the ledger read again first (as R does) when no spot of the
         list could be the one: the list is as read when the ledger was opened or last read,
-        and a batch imported since (from the toolbox, or by an office into the shared ledger)
+        and a batch imported since (by an office into the shared ledger, or from another QGIS)
         was said not to be in the ledger."""
-        found = self.session.find_number(number, exact=exact)
+        found = self.session.find_number(number)
         if found == (None, 0):
             self.refresh_ledger()
-            found = self.session.find_number(number, exact=exact)
+            found = self.session.find_number(number)
         return found
 
     def _not_listed(self, number: str) -> str:
