@@ -1467,9 +1467,17 @@ def test_a_transfer_whose_own_figures_reach_the_criminal_scale_is_the_referral()
     assert case.apply(ev(S.CLOSE, day)).closed
 
 
-def test_every_deadline_has_a_name_in_each_language():
-    """A line naming a deadline names it in both halves (report_basis.case_deadlines)."""
-    from zc_enforcement_plugin.core.cases import DEADLINE_LABELS_EN, DEADLINE_LABELS_ZH
+def test_every_deadline_rule_has_a_name_and_a_basis_in_each_language():
+    """A line naming a deadline names it in both halves (report_basis.case_deadlines), and
+    台帐设置 lists every rule by its name and basis: the four rules of no case (the limitation
+    period, temporary land) had no Chinese name, and every basis was English."""
+    from zc_enforcement_plugin.core.deadlines import DEFAULT_RULES, RULE_LABELS_EN, RULE_LABELS_ZH
 
-    assert DEADLINE_LABELS_EN.keys() == DEADLINE_LABELS_ZH.keys()
-    assert all(re.fullmatch("[a-z][a-z ]+", label) for label in DEADLINE_LABELS_EN.values())
+    assert RULE_LABELS_EN.keys() == RULE_LABELS_ZH.keys() == set(DEFAULT_RULES.names())
+    assert all(re.fullmatch("[a-z][a-z ]+", label) for label in RULE_LABELS_EN.values())
+    for name in DEFAULT_RULES.names():
+        rule = DEFAULT_RULES.rule(name)
+        assert re.search("[\u4e00-\u9fff]", RULE_LABELS_ZH[name]), name
+        # Chinese throughout: no English word left in it (a law's article is 第…条).
+        assert rule.basis_zh and not re.search("[A-Za-z]", rule.basis_zh), name
+        assert "DOMAIN" not in rule.basis, name

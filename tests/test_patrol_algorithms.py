@@ -279,10 +279,11 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
         },
     )
     # Each rule with what it rests on, as the case page tags it (an override keeps the tag).
-    assert "penalty_decision: 60 calendar days 〔statutory, to verify〕" in result["IN_FORCE"]
+    shown = result["IN_FORCE"]
+    assert "(penalty_decision): 60 calendar days 〔statutory, to verify〕 — " in shown, shown
     # Its length in the interface's words (3 个工作日 in Chinese), as the warnings say it.
-    assert "file_case: 3 working days 〔work plan〕" in result["IN_FORCE"]
-    assert "stop_rate: 40" in result["IN_FORCE"]
+    assert "(file_case): 3 working days 〔work plan〕 — 2022 work plan" in shown, shown
+    assert "stop-order rate (stop_rate): 40" in shown, shown
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 60
     for bad, named in (
@@ -355,6 +356,35 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
     run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": "默认"})
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 90
+
+
+def test_ledger_settings_lists_what_is_in_force_in_chinese(provider, ledger_path):
+    """In a Chinese QGIS the list names each rule and weight as the case page and the reports
+    do, with its code for the JSON after it, and each basis in Chinese; the library's years
+    as one line. It gave the codes, English bases (行政强制法 art. 54 …, DOMAIN §5), "0 日",
+    and a line for each of 23 years."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.core import deadlines as dl
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    try:
+        shown = run("ledgersettings", {"LEDGER": str(ledger_path)})["IN_FORCE"]
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    lines = shown.splitlines()
+    rules = [line for line in lines if "〔" in line]
+    assert len(rules) == len(dl.DEFAULT_RULES.names()), shown
+    assert "  逾期未整改立案（file_case）：3 个工作日〔工作方案〕——2022 年工作方案：" in shown
+    assert "  网络曝光、群体信访即报局长（public_exposure_report）：当日〔工作方案〕" in shown
+    assert "《行政强制法》第五十四条" in shown and "DOMAIN" not in shown, shown
+    for line in rules:  # nothing English but the rule's code for the JSON
+        assert not re.search("[A-Za-z]", re.sub(r"（[a-z_]+）", "", line)), line
+    assert "  制止率（stop_rate）：30" in shown, shown
+    (library,) = [line for line in lines if "chinesecalendar" in line]
+    assert re.fullmatch(r"  2004–20\d\d 年：节假日库 chinesecalendar [\d.]+", library), library
 
 
 def test_a_wrong_deadline_rule_is_said_of_the_parameter_in_chinese_too(provider, ledger_path):

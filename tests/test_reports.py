@@ -1125,6 +1125,10 @@ def test_a_bad_month_or_week_is_refused_saying_what_is_asked(provider, ledger_pa
         ("monthlyranking", "MONTH", "2024-13", "is not a month (YYYY-MM)"),
         ("monthlyranking", "MONTH", "2024-W10", "is not a month (YYYY-MM)"),
         ("weeklydispatch", "WEEK", "2024-W60", "is not a week"),
+        # The last days there are: their week ends past 9999-12-31 (Python's OverflowError
+        # and its traceback were shown).
+        ("weeklydispatch", "WEEK", "9999-12-31", "is not a week"),
+        ("weeklydispatch", "WEEK", "9999-W52", "is not a week"),
     ):
         with pytest.raises(QgsProcessingException) as refused:
             processing.run(

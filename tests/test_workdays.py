@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -258,8 +259,42 @@ def test_known_years_and_covers(library_cal):
     assert 2099 not in library_cal.known_years()
     assert library_cal.covers(date(2025, 5, 1))
     assert not library_cal.covers(date(2099, 5, 1))
-    assert library_cal.schedule_source(2025).startswith("chinesecalendar")
+    assert library_cal.schedule_source(2025).chinese.startswith("节假日库 chinesecalendar")
     assert library_cal.schedule_source(2099) is None
+
+
+def test_schedule_sources_are_listed_by_runs_of_years_and_a_shared_ledgers_in_words():
+    """台帐设置 lists where each year's schedule comes from: the library's years as one run, not
+    23 lines; a shared ledger's stored years by the setting's name in each language (a
+    Python pair, brackets and quotes, was printed for each, and in its error messages)."""
+    stored = {"2031": {"holidays": complete_year(2031), "source": "国办发明电〔2030〕7号"}}
+    calendar = WorkCalendar.for_shared_ledger(stored, strict=False)
+    library = sorted(wd.library_years())
+    first, last = library[0], library[-1]
+    assert library == list(range(first, last + 1))  # the run below is one, with no gap
+    runs = calendar.schedule_sources()
+    assert [run.chinese.split(" 年：")[0] for run in runs] == [f"{first}–{last}", "2031"]
+    assert (
+        runs[0].chinese
+        == f"{first}–{last} 年：节假日库 chinesecalendar {chinese_calendar_version()}"
+    )
+    shared_zh, shared_en = wd.SHARED_HOLIDAYS_LABEL
+    assert runs[1].chinese == f"2031 年：{shared_zh}（国办发明电〔2030〕7号）"
+    assert runs[1].english == f"2031: {shared_en} (国办发明电〔2030〕7号)"
+    for run in runs:
+        assert "('" not in run and "ledgersettings" not in run.chinese
+    # A stored year the calendar refuses names the setting the same way.
+    with pytest.raises(HolidayFileError) as refused:
+        WorkCalendar.for_shared_ledger({"2031": {"holidays": ["2031-01-01"]}})
+    assert f"节假日文件错误：{shared_zh}：" in str(refused.value)
+    assert f"error in the holiday file {shared_en}:" in str(refused.value)
+    assert "('" not in str(refused.value)
+
+
+def chinese_calendar_version() -> str:
+    import chinese_calendar
+
+    return chinese_calendar.__version__
 
 
 def test_lenient_mode_uses_weekends_less_fixed_holidays_and_records_a_warning():
@@ -536,9 +571,8 @@ def test_overrides_from_dict():
     assert rules.penalty_decision.amount == 60
     assert rules.penalty_decision.unit == dl.CALENDAR_DAYS
     # The override changes the period, not what it rests on (the work plan).
-    assert rules.report_to_brigade == dl.Rule(
-        3, dl.WORKING_DAYS, rules.report_to_brigade.basis, kind=dl.WORK_PLAN
-    )
+    assert rules.report_to_brigade == replace(dl.DEFAULT_RULES.report_to_brigade, amount=3)
+    assert rules.report_to_brigade.kind == dl.WORK_PLAN
     assert dl.DEFAULT_RULES.penalty_decision.amount == 90  # defaults untouched
     assert dl.due_date("report_to_brigade", date(2025, 9, 30), rules) == date(2025, 10, 11)
     assert dl.rules_from_dict(None) == dl.DEFAULT_RULES
@@ -554,6 +588,34 @@ def test_overrides_from_dict():
         for rule in [dl.DEFAULT_RULES.rule(name)]
     }
     assert dl.DEFAULT_RULES.with_overrides(whole) == dl.DEFAULT_RULES
+    # A basis of the bureau's own is its, in both languages (it wrote one).
+    own = dl.rules_from_dict({"file_case": {"basis": "2025 年工作方案第 3 条"}}).file_case
+    assert own.basis == own.basis_zh == "2025 年工作方案第 3 条"
+
+
+def test_a_period_longer_than_ten_years_is_refused_before_it_is_stored():
+    """3000000 years typed for 3 was stored, and then every report and case page failed on a
+    due date past the year 9999 ("year 10000 is out of range"): refused, naming the rule, the
+    length and the longest, in each unit (working days counted to the longest still end in a
+    date)."""
+    for unit, longest in dl.LONGEST.items():
+        rules = dl.rules_from_dict({"penalty_decision": {"amount": longest, "unit": unit}})
+        assert (
+            dl.due_date(
+                "penalty_decision",
+                date(2025, 1, 2),
+                rules,
+                WorkCalendar(local_file=None, strict=False),
+            ).year
+            < 2037
+        )
+        with pytest.raises(dl.DeadlineConfigError) as refused:
+            dl.rules_from_dict({"penalty_decision": {"amount": longest + 1, "unit": unit}}, "X")
+        message = str(refused.value)
+        assert "penalty_decision" in message and f"{longest + 1} " in message, message
+        assert f"最多 {longest} {dl.UNIT_WORDS_ZH[unit]}" in message, message
+    with pytest.raises(dl.DeadlineConfigError):
+        dl.rules_from_dict({"limitation": 3000000})  # years: its own unit counts
 
 
 def test_override_unit_to_calendar_days():

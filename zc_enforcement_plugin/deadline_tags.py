@@ -15,11 +15,26 @@ def rule_tag(rule: dl.Rule) -> str:
 
 
 def rule_length(rules: dl.DeadlineRules, name: str) -> str:
-    """A rule's length in the interface's language: 2 年, or 2 years."""
+    """A rule's length in the interface's language: 2 年, or 2 years; 当日, the same day."""
     if chinese_interface():
         return rules.length_zh(name)
     rule = rules.rule(name)
+    if rule.amount == 0 and rule.unit == dl.CALENDAR_DAYS:
+        return "the same day"
     return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+
+
+def rule_name(name: str) -> str:
+    """A rule as a person reads it, its code after it for the settings' JSON: 逾期未整改立案
+    （file_case）, or case filed when still unrectified (file_case)."""
+    if chinese_interface():
+        return f"{dl.RULE_LABELS_ZH[name]}（{name}）"
+    return f"{dl.RULE_LABELS_EN[name]} ({name})"
+
+
+def rule_basis(rule: dl.Rule) -> str:
+    """What a rule rests on, in the interface's language (the bureau's own basis as given)."""
+    return rule.basis_zh if chinese_interface() and rule.basis_zh else rule.basis
 
 
 def departs_from_law(rules: dl.DeadlineRules, name: str) -> bool:

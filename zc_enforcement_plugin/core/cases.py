@@ -391,7 +391,7 @@ class Deadline:
     @property
     def label_en(self) -> str:
         """The deadline's name in English (label_zh's)."""
-        return DEADLINE_LABELS_EN[self.name]
+        return dl.RULE_LABELS_EN[self.name]
 
     @property
     def missed_zh(self) -> str:
@@ -426,26 +426,6 @@ class _DeadlineSpec:
     premature_if: frozenset[Stage] = frozenset()  # non-empty: the party's (waiting) period
     started_by: str | None = None  # a document whose first event starts the period
 
-
-DEADLINE_LABELS_ZH = {
-    "public_exposure_report": "网络曝光、群体信访即报局长",
-    "report_to_brigade": "书面报告执法监察大队",
-    "file_case": "逾期未整改立案",
-    "serious_case_report": "重大案件报告",
-    "statement_hearing_request": "陈述申辩、听证申请期",
-    "demand_to_comply": "催告履行期",
-    "penalty_decision": "处罚决定期限",
-}
-# The same in English, for the English half of a line naming a deadline (README's rules).
-DEADLINE_LABELS_EN = {
-    "public_exposure_report": "report of an online exposure or mass petitions to the bureau head",
-    "report_to_brigade": "written report to the brigade",
-    "file_case": "case filed when still unrectified",
-    "serious_case_report": "serious case report",
-    "statement_hearing_request": "statement and hearing request period",
-    "demand_to_comply": "demand to comply period",
-    "penalty_decision": "penalty decision time limit",
-}
 
 # A deadline a late close ended without its act (Deadline.closed_unmet): what was missed.
 MISSED_LABELS_ZH = {
@@ -1223,7 +1203,7 @@ class Case:
             # the dock's overdue filter, and replace() works out the fields at every call.
             return Deadline(
                 spec.name,
-                DEADLINE_LABELS_ZH[spec.name],
+                dl.RULE_LABELS_ZH[spec.name],
                 start,
                 due,
                 status,

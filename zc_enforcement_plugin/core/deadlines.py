@@ -30,6 +30,39 @@ CALENDAR_DAYS = "calendar_days"
 YEARS = "years"
 UNITS = (WORKING_DAYS, CALENDAR_DAYS, YEARS)
 UNIT_WORDS_ZH = {WORKING_DAYS: "个工作日", CALENDAR_DAYS: "日", YEARS: "年"}
+# The longest period a rule may be given, about ten years in each unit: no period here is
+# longer, and a length typed with zeros too many (3000000 years) was stored, and then every
+# report and case page failed on a due date past the year 9999 Python can count to.
+LONGEST = {WORKING_DAYS: 2500, CALENDAR_DAYS: 3660, YEARS: 10}
+
+# Each rule's name, as the case page, the reports and 台帐设置's list name it.
+RULE_LABELS_ZH = {
+    "public_exposure_report": "网络曝光、群体信访即报局长",
+    "report_to_brigade": "书面报告执法监察大队",
+    "file_case": "逾期未整改立案",
+    "serious_case_report": "重大案件报告",
+    "statement_hearing_request": "陈述申辩、听证申请期",
+    "demand_to_comply": "催告履行期",
+    "penalty_decision": "处罚决定期限",
+    "limitation": "追责时效",
+    "temporary_land_max": "临时用地最长期限",
+    "temporary_land_max_infrastructure": "基础设施临时用地最长期限",
+    "temporary_land_restoration": "临时用地复垦期限",
+}
+# The same in English, for the English half of a line naming a deadline (README's rules).
+RULE_LABELS_EN = {
+    "public_exposure_report": "report of an online exposure or mass petitions to the bureau head",
+    "report_to_brigade": "written report to the brigade",
+    "file_case": "case filed when still unrectified",
+    "serious_case_report": "serious case report",
+    "statement_hearing_request": "statement and hearing request period",
+    "demand_to_comply": "demand to comply period",
+    "penalty_decision": "penalty decision time limit",
+    "limitation": "limitation period",
+    "temporary_land_max": "longest temporary land use",
+    "temporary_land_max_infrastructure": "longest temporary land use for infrastructure",
+    "temporary_land_restoration": "restoration after temporary land use",
+}
 
 # What a rule rests on: a law or regulation (法定), or the bureau's own work plan (工作方案),
 # which the bureau may change and a party cannot invoke. Shown beside each deadline.
@@ -74,6 +107,9 @@ class Rule:
     kind: str = LEGAL
     # DOMAIN.md marks it "(verify)": not confirmed from a primary source, shown as such.
     to_verify: bool = False
+    # ``basis`` in Chinese, for a Chinese interface (the case page's tooltip, 台帐设置's list);
+    # a basis the bureau gives replaces both, in its own words.
+    basis_zh: str = ""
 
     @property
     def needs_schedule(self) -> bool:
@@ -92,12 +128,14 @@ class DeadlineRules:
         "2022 work plan: an act exposed online or causing mass petitions is reported to the "
         "bureau head at once (the same day)",
         kind=WORK_PLAN,
+        basis_zh="2022 年工作方案：被网络曝光或引发群体性信访的违法行为，当日报告局长",
     )
     report_to_brigade: Rule = Rule(
         2,
         WORKING_DAYS,
         "2022 work plan: unrectified new act found, written report to the brigade",
         kind=WORK_PLAN,
+        basis_zh="2022 年工作方案：发现新增违法行为未整改的，书面报告执法监察大队",
     )
     file_case: Rule = Rule(
         3,
@@ -105,33 +143,41 @@ class DeadlineRules:
         "2022 work plan: still unrectified 3 working days after it was found, report to the "
         "bureau leader and file a case (立案)",
         kind=WORK_PLAN,
+        basis_zh="2022 年工作方案：发现后 3 个工作日仍未整改的，报告局领导并立案",
     )
     # DOMAIN §5 names no source for the 3 days: an internal report, counted as the work plan's,
     # and to verify.
     serious_case_report: Rule = Rule(
         3,
         WORKING_DAYS,
-        "DOMAIN §5: case at the criminal threshold reported within 3 working days (source not "
-        "named)",
+        "the bureau's domain brief: a case at the criminal threshold is reported within 3 "
+        "working days (no source named)",
         kind=WORK_PLAN,
         to_verify=True,
+        basis_zh="本局业务要求：达到刑事追诉标准的案件 3 个工作日内报告（未载明出处）",
     )
     statement_hearing_request: Rule = Rule(
         5,
         WORKING_DAYS,
         "行政处罚法 art. 64: hearing requested within 5 days of the notice; art. 85: working days",
+        basis_zh="《行政处罚法》第六十四条：当事人在告知后五日内提出听证；第八十五条：期间的"
+        "“五日”指工作日",
     )
     demand_to_comply: Rule = Rule(
         10,
         WORKING_DAYS,
         "行政强制法 art. 54: court enforcement 10 days after the demand (催告) is served; "
         "art. 69: periods up to 10 days are working days",
+        basis_zh="《行政强制法》第五十四条：催告书送达十日后当事人仍未履行的，可申请人民法院"
+        "强制执行；第六十九条：十日以内的期限指工作日",
     )
     penalty_decision: Rule = Rule(
         90,
         CALENDAR_DAYS,
         "行政处罚法 art. 60: decision within 90 days of filing unless other rules say otherwise",
         to_verify=True,
+        basis_zh="《行政处罚法》第六十条：自立案之日起九十日内作出处罚决定，法律、法规、规章"
+        "另有规定的除外",
     )
     limitation: Rule = Rule(
         2,
@@ -139,22 +185,35 @@ class DeadlineRules:
         "行政处罚法 art. 36: no penalty if not found within 2 years of the act (of its end, for a "
         "continuing act); for reference only: the ledger records no day an act ended, so no "
         "deadline applies it",
+        basis_zh="《行政处罚法》第三十六条：违法行为在二年内未被发现的，不再给予行政处罚（有"
+        "连续或者继续状态的，从行为终了之日起计算）；仅供参考：台帐不记录行为终了日，"
+        "不据此计算期限",
     )
     temporary_land_max: Rule = Rule(
-        2, YEARS, "土地管理法实施条例 art. 20: temporary land use at most 2 years"
+        2,
+        YEARS,
+        "土地管理法实施条例 art. 20: temporary land use at most 2 years",
+        basis_zh="《土地管理法实施条例》第二十条：临时使用土地期限一般不超过二年",
     )
     temporary_land_max_infrastructure: Rule = Rule(
         4,
         YEARS,
         "土地管理法实施条例 art. 20: at most 4 years for long energy, transport, water works",
+        basis_zh="《土地管理法实施条例》第二十条：建设周期较长的能源、交通、水利等基础设施"
+        "建设使用的临时用地，期限不超过四年",
     )
     temporary_land_restoration: Rule = Rule(
-        1, YEARS, "土地管理法实施条例 art. 20: land restored within 1 year after the use expires"
+        1,
+        YEARS,
+        "土地管理法实施条例 art. 20: land restored within 1 year after the use expires",
+        basis_zh="《土地管理法实施条例》第二十条：临时用地期满之日起一年内完成土地复垦",
     )
 
     def length_zh(self, name: str) -> str:
-        """The length of rule ``name`` in the bureau's words: 2 年, 5 个工作日."""
+        """The length of rule ``name`` in the bureau's words: 2 年, 5 个工作日, 当日."""
         rule = self.rule(name)
+        if rule.amount == 0 and rule.unit == CALENDAR_DAYS:
+            return "当日"
         return f"{rule.amount} {UNIT_WORDS_ZH[rule.unit]}"
 
     @classmethod
@@ -219,6 +278,14 @@ def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
             f"未知的字段 {unknown}；可用：{list(_RULE_FIELDS)} / unknown field(s) {unknown}; "
             f"allowed: {list(_RULE_FIELDS)}",
         )
+    unit = value.get("unit", rule.unit)
+    if unit not in UNITS:
+        raise DeadlineConfigError(
+            source,
+            name,
+            f"单位（unit）须为 {list(UNITS)} 之一，现为 {unit!r} / unit must be one of "
+            f"{list(UNITS)}, got {unit!r}",
+        )
     amount = value.get("amount", rule.amount)
     if not _whole_number(amount) or amount < 0:
         raise DeadlineConfigError(
@@ -227,13 +294,13 @@ def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
             f"期限（amount）须为非负整数，现为 {amount!r} / amount must be a whole number >= 0, "
             f"got {amount!r}",
         )
-    unit = value.get("unit", rule.unit)
-    if unit not in UNITS:
+    if amount > LONGEST[unit]:
         raise DeadlineConfigError(
             source,
             name,
-            f"单位（unit）须为 {list(UNITS)} 之一，现为 {unit!r} / unit must be one of "
-            f"{list(UNITS)}, got {unit!r}",
+            f"期限（amount）{amount} {UNIT_WORDS_ZH[unit]}过长：最多 {LONGEST[unit]} "
+            f"{UNIT_WORDS_ZH[unit]}（约十年） / amount {amount} is too long: at most "
+            f"{LONGEST[unit]} {unit.replace('_', ' ')} (about ten years)",
         )
     roll_forward = value.get("roll_forward", rule.roll_forward)
     if not isinstance(roll_forward, bool):
@@ -250,7 +317,12 @@ def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
             name,
             f"依据（basis）须为文本，现为 {basis!r} / basis must be text, got {basis!r}",
         )
-    return replace(rule, amount=amount, unit=unit, basis=basis, roll_forward=roll_forward)
+    # Another basis given is the bureau's, in its words, for either interface; the rule's own
+    # (a bureau's settings may write every rule out whole) keeps its Chinese.
+    basis_zh = rule.basis_zh if basis == rule.basis else basis
+    return replace(
+        rule, amount=amount, unit=unit, basis=basis, basis_zh=basis_zh, roll_forward=roll_forward
+    )
 
 
 def rules_from_dict(overrides: Mapping[str, Any] | None, source: str = "") -> DeadlineRules:

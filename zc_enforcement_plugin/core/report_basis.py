@@ -134,10 +134,16 @@ class Period:
 
     @classmethod
     def week(cls, day: dt.date) -> Period:
-        """The ISO week (Monday to Sunday) holding ``day``."""
+        """The ISO week (Monday to Sunday) holding ``day``; ValueError for the last days of
+        the year 9999, whose week ends past the last date there is (a week typed 9999-12-31
+        showed the user Python's OverflowError and its traceback)."""
         monday = day - dt.timedelta(days=day.weekday())
         year, week, _ = monday.isocalendar()
-        return cls(WEEK, monday, monday + dt.timedelta(days=6), f"{year}-W{week:02d}")
+        try:
+            sunday = monday + dt.timedelta(days=6)
+        except OverflowError:
+            raise ValueError(f"week {year}-W{week:02d} ends after 9999-12-31") from None
+        return cls(WEEK, monday, sunday, f"{year}-W{week:02d}")
 
     @classmethod
     def half_year(cls, year: int, half: int) -> Period:

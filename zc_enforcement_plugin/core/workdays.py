@@ -44,9 +44,12 @@ BUREAU_HOLIDAY_FILE_NAME = "holidays.json"
 
 # Where a shared ledger's holiday schedule is, as messages name it: (Chinese, English), each
 # for its own half of a message (a whole pair inside the Chinese half showed its English).
+# Named by what the 台帐设置 dialog shows, not by its script names (ledgersettings,
+# HOLIDAY_FILE), which a technician reading it in a Chinese QGIS never sees.
 SHARED_HOLIDAYS_LABEL = (
-    "共享台帐的节假日设置（执法监察大队以 ledgersettings 的 HOLIDAY_FILE 导入）",
-    "the shared ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)",
+    "共享台帐的节假日设置（执法监察大队在“台帐设置”中以“要存入的节假日文件”存入）",
+    "the shared ledger's holiday setting (the brigade stores it with Ledger settings, "
+    "Holiday file to store)",
 )
 
 # Where a missing year goes when no ledger's file is known (an audit run without a ledger, the
@@ -164,15 +167,23 @@ class HolidayFileError(ValueError):
         english: str | None = None,
         entry_in_chinese: str | None = None,
     ) -> None:
-        self.path = str(path)
+        path_zh, path_en = where_halves(path)
+        self.path = path_zh
         self.entry = entry
         self.problem = problem if english is None else f"{problem} / {english}"
         # No English label before the file ("holiday file error: <file>"): a Chinese QGIS
         # would take the file and all after it for a value its Chinese half lacks.
         super().__init__(
-            f"节假日文件错误：{path}：{entry_in_chinese or entry}：{problem} / "
-            f"error in the holiday file {path}: {entry}: {english or problem}"
+            f"节假日文件错误：{path_zh}：{entry_in_chinese or entry}：{problem} / "
+            f"error in the holiday file {path_en}: {entry}: {english or problem}"
         )
+
+
+def where_halves(where: PathLike | tuple[str, str]) -> tuple[str, str]:
+    """Where a schedule is, as each half of a message names it: a file alike in both, a place
+    with no path (SHARED_HOLIDAYS_LABEL) in its own words in each (as one text it showed a
+    Python pair, brackets and quotes, in the log)."""
+    return where if isinstance(where, tuple) else (str(where), str(where))
 
 
 # The entries a refusal of the whole file names, in each language.
@@ -189,7 +200,7 @@ class YearSchedule:
     workdays: frozenset[date]
     source: str = ""
     published: str = ""
-    file: str = ""
+    where: tuple[str, str] = ("", "")  # the file or setting it is read from (where_halves)
 
 
 @lru_cache(maxsize=1)
@@ -397,7 +408,7 @@ def _refuse_year_in_comment(key: str, entry: Any, path: PathLike | str) -> None:
         )
 
 
-def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule]:
+def holiday_schedules(data: Any, path: PathLike | tuple[str, str]) -> dict[int, YearSchedule]:
     """The years of a holiday file's JSON object, checked; HolidayFileError names `path` (a
     file, or where a shared ledger stores the same object) and the bad entry."""
     if not isinstance(data, dict):
@@ -491,7 +502,7 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             workdays=workdays,
             source=entry.get("source", ""),
             published=entry.get("published", ""),
-            file=str(path),
+            where=where_halves(path),
         )
     return schedules
 
@@ -538,9 +549,8 @@ class WorkCalendar:
         # the shipped one, which a plugin update overwrites. In Chinese and in English, for
         # each half of a message: a file is named alike in both.
         where = add_to or (bureau_file if bureau_file is not None else BUREAU_HOLIDAYS_LABEL)
-        self.add_to_halves: tuple[str, str] = (
-            where if isinstance(where, tuple) else (str(where), str(where))
-        )  # a file's path, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
+        # A file's path, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL.
+        self.add_to_halves = where_halves(where)
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
         # Each year's working days, read once (_year): chinesecalendar checks its range on every
@@ -567,10 +577,11 @@ class WorkCalendar:
         if not differ:
             return None
         shown = first_of([d.isoformat() for d in differ], 8, "、")
+        file_zh, file_en = sched.where
         return Bilingual(
-            f"节假日文件 {sched.file} 的 {sched.year} 年安排与 {_library_label()} 有 "
+            f"节假日文件 {file_zh} 的 {sched.year} 年安排与 {_library_label()} 有 "
             f"{len(differ)} 天不同（{shown}），以文件为准：请与国务院通知核对",
-            f"the holiday file {sched.file} gives {sched.year} a schedule that differs from "
+            f"the holiday file {file_en} gives {sched.year} a schedule that differs from "
             f"{_library_label()} on {len(differ)} days ({shown}); the file's is used: check it "
             "against the State Council notice",
         )
@@ -601,14 +612,36 @@ class WorkCalendar:
         year = _as_date(d).year
         return year in self.local or year in self._library_years
 
-    def schedule_source(self, year: int) -> str | None:
+    def schedule_source(self, year: int) -> Bilingual | None:
         """Where the schedule of ``year`` comes from, for display; None when unknown."""
         if year in self.local:
             sched = self.local[year]
-            return f"{sched.file}" + (f" ({sched.source})" if sched.source else "")
+            notice = f"（{sched.source}）" if sched.source else ""
+            notice_en = f" ({sched.source})" if sched.source else ""
+            return Bilingual(f"{sched.where[0]}{notice}", f"{sched.where[1]}{notice_en}")
         if year in self._library_years:
-            return _library_label()
+            library = _library_label()
+            return Bilingual(f"节假日库 {library}", f"the holiday library {library}")
         return None
+
+    def schedule_sources(self) -> list[Bilingual]:
+        """Each run of years with a schedule from one source, as a line: "2004–2026 年：节假日库
+        chinesecalendar 1.11.0 / 2004–2026: the holiday library …" (a line a year listed the
+        library's 23 years one by one). The years alike in both halves, as values are."""
+        runs: list[tuple[int, int, Bilingual]] = []
+        for year in self.known_years():
+            source = self.schedule_source(year)
+            if runs and runs[-1][1] == year - 1 and runs[-1][2] == source:
+                runs[-1] = (runs[-1][0], year, source)
+            else:
+                runs.append((year, year, source))
+        return [
+            Bilingual(
+                f"{first}{'' if last == first else f'–{last}'} 年：{source.chinese}",
+                f"{first}{'' if last == first else f'–{last}'}: {source.english}",
+            )
+            for first, last, source in runs
+        ]
 
     def _year(self, year: int) -> _YearTable:
         """The working days of ``year``: from the local files, else the library, else (lenient)

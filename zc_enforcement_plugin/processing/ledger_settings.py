@@ -17,8 +17,9 @@ from ..core import clock, ledger, reports, workdays
 from ..core import deadlines as dl
 from ..core import ledger_schema as ls
 from ..core.ledger_records import office_aliases_from, office_aliases_in
-from ..deadline_tags import departs_from_law, rule_length, rule_tag
-from ..i18n import chinese_interface, parameter_label, tr
+from ..core.report_basis import COMPONENT_LABELS
+from ..deadline_tags import departs_from_law, rule_basis, rule_length, rule_name, rule_tag
+from ..i18n import chinese_interface, in_interface_language, labelled, parameter_label, tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
 # Typed instead of JSON: back to the plugin's defaults (the setting is removed).
@@ -183,7 +184,13 @@ class LedgerSettings(EnforcementAlgorithm):
         lines = [tr("Deadline rules in force:")]
         for name in rules.names():
             rule = rules.rule(name)
-            lines.append(f"  {name}: {rule_length(rules, name)} {rule_tag(rule)} — {rule.basis}")
+            # By its name, its code for the JSON after it, and its basis in the interface's
+            # language: the list gave the codes and English bases in a Chinese QGIS.
+            if chinese_interface():  # full-width brackets and dash carry their own space
+                said = f"{rule_length(rules, name)}{rule_tag(rule)}——{rule_basis(rule)}"
+            else:
+                said = f"{rule_length(rules, name)} {rule_tag(rule)} — {rule_basis(rule)}"
+            lines.append("  " + labelled(rule_name(name), said))
             if departs_from_law(rules, name):
                 # Its tag still says 法定, as what it rests on: the length is the bureau's.
                 feedback.pushWarning(
@@ -192,20 +199,23 @@ class LedgerSettings(EnforcementAlgorithm):
                         "{length} instead of {law}. Deadlines are counted so; make sure that "
                         "is meant."
                     ).format(
-                        rule=name,
-                        basis=rule.basis,
+                        rule=rule_name(name),
+                        basis=rule_basis(rule),
                         length=rule_length(rules, name),
                         law=rule_length(dl.DEFAULT_RULES, name),
                     )
                 )
         lines.append(tr("Ranking weights in force:"))
-        lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
+        lines += [
+            "  " + labelled(component_name(component), f"{weight:g}")
+            for component, weight in weights.items()
+        ]
         if aliases:
             lines.append(tr("Offices renamed, counted under their current name:"))
             lines += [f"  {old} → {new}" for old, new in sorted(aliases.items())]
         lines.append(evidence_line)
         lines.append(tr("Holiday schedules in force:"))
-        lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]
+        lines += [in_interface_language(run.indented()) for run in calendar.schedule_sources()]
         for warning in calendar.override_warnings:
             feedback.pushWarning(warning)
         for warning in missing_schedule_warnings(calendar, clock.today()):
@@ -229,6 +239,15 @@ class LedgerSettings(EnforcementAlgorithm):
             return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
+
+
+def component_name(component: str) -> str:
+    """A ranking component as the reports name it, its code for the JSON after it: 制止率
+    （stop_rate）, or stop-order rate (stop_rate)."""
+    label = COMPONENT_LABELS[component]
+    if chinese_interface():
+        return f"{label.chinese}（{component}）"
+    return f"{label.english} ({component})"
 
 
 def _store_settings(store, changes: dict, folder: str) -> None:

@@ -22,7 +22,7 @@ from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..core.clock import in_china_time
-from ..deadline_tags import rule_length, rule_tag
+from ..deadline_tags import rule_basis, rule_length, rule_tag
 from ..i18n import in_interface_language, labelled, tr
 from .entries_panel import EntriesPanel, FormComboBox, done_date_edit
 from .messages import (
@@ -78,7 +78,7 @@ def deadline_html(
     ``on``, the widget it is shown in (messages.colour)."""
     rule = rules.rule(deadline.name)
     label = (
-        f"<span title='{html.escape(rule.basis, quote=True)}'>"
+        f"<span title='{html.escape(rule_basis(rule), quote=True)}'>"
         f"{html.escape(deadline.label_zh)}{html.escape(rule_tag(rule))}</span>"
     )
     if deadline.due is None:
@@ -199,10 +199,8 @@ def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
         "Limitation{tag}: no penalty for an act not discovered within {length} (for a "
         "continuing act, from its end); for reference: the ledger records no day the act ended"
     ).format(tag=rule_tag(rule), length=rule_length(rules, "limitation"))
-    return (
-        f"<span style='color:{colour(MUTED, on)}' title='{html.escape(rule.basis, quote=True)}'>"
-        f"{html.escape(text)}</span>"
-    )
+    basis = html.escape(rule_basis(rule), quote=True)
+    return f"<span style='color:{colour(MUTED, on)}' title='{basis}'>{html.escape(text)}</span>"
 
 
 def _running(deadline: cases.Deadline) -> bool:

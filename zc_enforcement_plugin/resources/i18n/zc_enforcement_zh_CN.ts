@@ -1768,6 +1768,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{text} is not a month (YYYY-MM).</source>
+      <translation>{text} 不是月份（应为 YYYY-MM）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Report date (YYYY-MM-DD, empty: today)</source>
       <translation>报告日期（YYYY-MM-DD，留空为今天）</translation>
     </message>
@@ -1818,6 +1823,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{text} is not a week.</source>
+      <translation>{text} 不是一周。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The report date {date} is after today ({today}): give today or an earlier date, or leave it empty for today.</source>
       <translation>报告日期 {date} 晚于今天（{today}）：请填写今天或更早的日期，或留空表示今天。</translation>
     </message>
@@ -1830,16 +1840,6 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The shared ledger was read with an office login, which sees only the rows of its own offices (row-level security): this report holds {offices} only, not the district, and its total is theirs.</source>
       <translation>共享台帐是用自然资源所登录读取的，它只能看到本所的记录（行级安全）：本报表只含{offices}，不是全区，合计也只是这些所的合计。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>{text} is not a month (YYYY-MM).</source>
-      <translation>{text} 不是月份（应为 YYYY-MM）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>{text} is not a week.</source>
-      <translation>{text} 不是一周。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
