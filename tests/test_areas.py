@@ -270,7 +270,7 @@ def _strip_area(polygon: shapely.Polygon, step: float = 0.25) -> float:
     """The area as the rules define it, converged: the boundary cut into `step` pieces in the
     projection, each piece with the parallel through the first vertex bounding a narrow
     trapezoid, summed."""
-    ring = np.asarray(shapely.segmentize(polygon, step).exterior.coords)
+    ring = np.asarray(shapely.segmentize(polygon.exterior, step).coords)
     lon, lat = (np.radians(v) for v in TO_LL.transform(ring[:, 0], ring[:, 1]))
     mid = (lat[1:] + lat[:-1]) / 2
     return abs(float(np.sum(_series_zone_area(np.full_like(mid, lat[0]), mid, np.diff(lon)))))
@@ -287,6 +287,36 @@ def test_spots_with_long_slanted_edges_are_right_to_the_cent():
     got = areas.ellipsoidal_areas(np.array(polys, dtype=object), 4527)
     expected = np.array([_strip_area(p) for p in polys])
     assert np.max(np.abs(got - expected)) < 1e-5
+
+
+def test_a_piece_nearly_touching_itself_is_measured_alone_or_among_others():
+    """A valid piece a 100 m edge of which nearly touches another vertex (an overlay of
+    overlapping parcels made it). Its long edges were split by shapely.segmentize, which in
+    GEOS 3.11 cleans a polygon after densifying it and gave this one back as a MultiPolygon:
+    measured alone the run stopped on a numpy cast error, among others it was 0 m². Against
+    the rules' trapezoids over its ring cut into 0.25 m pieces (the ring, a line, is cut as
+    drawn)."""
+    x0, y0 = 39_580_000.0, 4_050_000.0
+    local = shapely.from_wkt(
+        "POLYGON ((304.18355805317395 239.54136660742384, 297.1279834128292 219.32350231868864, "
+        "281.8930939704957 215.95946247517804, 278.5887222477827 236.38382539609864, "
+        "255.3855074056829 233.52132970922537, 244.87745987376073 232.22499034667243, "
+        "219.49741542706292 229.09394715909187, 249.24330519129927 189.11659041257982, "
+        "249.27984725230363 186.52808969626304, 199.08642160531028 212.56114255852552, "
+        "198.00900000333786 226.4429999999702, 304.18355805317395 239.54136660742384))"
+    )
+    assert local.is_valid
+    piece = shapely.transform(local, lambda c: c + [x0, y0])
+    square = shapely.box(x0, y0, x0 + 100.0, y0 + 100.0)
+    ring = np.asarray(shapely.segmentize(piece.exterior, 0.25).coords)
+    lon, lat = (np.radians(v) for v in TO_LL.transform(ring[:, 0], ring[:, 1]))
+    mid = (lat[1:] + lat[:-1]) / 2
+    expected = abs(float(np.sum(_series_zone_area(np.full_like(mid, lat[0]), mid, np.diff(lon)))))
+    assert expected == pytest.approx(local.area, rel=1e-3)  # about 1,277 m²
+    alone = areas.ellipsoidal_areas(np.array([piece], dtype=object), 4527)
+    among = areas.ellipsoidal_areas(np.array([square, piece], dtype=object), 4527)
+    assert abs(alone[0] - expected) < 1e-5 and abs(among[1] - expected) < 1e-5
+    assert among[0] == pytest.approx(_strip_area(square), abs=1e-5)
 
 
 @pytest.mark.parametrize(

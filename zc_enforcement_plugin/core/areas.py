@@ -68,15 +68,27 @@ def _rings_and_vertices(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return ring_part, coords, vertex_ring
 
 
-def _longest_edges(
-    n_parts: int, ring_part: np.ndarray, coords: np.ndarray, vertex_ring: np.ndarray
-) -> np.ndarray:
-    """Length of the longest edge of each polygon."""
-    same = vertex_ring[1:] == vertex_ring[:-1]
-    lengths = np.hypot(*(coords[1:] - coords[:-1]).T)[same]
-    longest = np.zeros(n_parts)
-    np.maximum.at(longest, ring_part[vertex_ring[1:][same]], lengths)
-    return longest
+def _split_long_edges(
+    coords: np.ndarray, vertex_ring: np.ndarray, longest: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rings' vertices with each edge longer than ``longest`` cut into equal edges no
+    longer, by points on it: the figure is the same, only the sum is finer. Done on the
+    coordinates, not by shapely.segmentize: GEOS 3.11 densifies a polygon and then cleans it
+    (buffer 0), which gave a valid piece nearly touching itself back as a MultiPolygon, whose
+    rings the sum did not find: the run stopped on a cast error, or measured it as 0 m²."""
+    same = vertex_ring[1:] == vertex_ring[:-1]  # an edge from each vertex but a ring's last
+    lengths = np.zeros(len(coords))
+    lengths[:-1][same] = np.hypot(*(coords[1:] - coords[:-1]).T)[same]
+    pieces = np.maximum(np.ceil(lengths / longest), 1).astype(np.int64)
+    if not np.any(pieces > 1):
+        return coords, vertex_ring
+    # Each vertex, then the points cutting the edge after it, at k/pieces of its length.
+    start = np.repeat(np.arange(len(coords)), pieces)
+    step = np.arange(len(start)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    fraction = (step / pieces[start])[:, None]
+    following = coords[np.minimum(start + 1, len(coords) - 1)]
+    points = coords[start] + fraction * (following - coords[start])
+    return points, vertex_ring[start]
 
 
 def edge_zone_integral(
@@ -125,15 +137,10 @@ def ellipsoidal_areas(
     parts, part_geom = _polygon_parts(geoms)
     if len(parts) == 0:
         return out
+    ring_part, coords, vertex_ring = _rings_and_vertices(parts)
     # Over kilometres a straight Gauss-Krüger edge bends too far for one quadratic: long edges
     # (view-area and red-line boundaries) are split first.
-    # The rings and vertices are taken once; again only when some part had to be split.
-    ring_part, coords, vertex_ring = _rings_and_vertices(parts)
-    long_edges = _longest_edges(len(parts), ring_part, coords, vertex_ring) > MAX_EDGE_M
-    if np.any(long_edges):
-        parts = parts.copy()
-        parts[long_edges] = shapely.segmentize(parts[long_edges], MAX_EDGE_M)
-        ring_part, coords, vertex_ring = _rings_and_vertices(parts)
+    coords, vertex_ring = _split_long_edges(coords, vertex_ring, MAX_EDGE_M)
     n_rings = len(ring_part)
     # The first ring of each part is its shell.
     is_shell = np.ones(n_rings, dtype=bool)
