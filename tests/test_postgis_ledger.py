@@ -1108,6 +1108,53 @@ def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, 
     assert result.fields[domain.CONSTRUCTION_AREA][0] == 0.0
 
 
+def test_pushed_down_screening_repairs_overlapping_parts_as_the_local_engine(pg_database, schema):
+    """A spot whose parts overlap, as a MultiPolygon (invalid) and as a GeometryCollection
+    (valid to GEOS, however its parts lie): its land counted once, as the local engine counts
+    it. PostGIS's default repair dropped the overlap of the MultiPolygon's parts (it keeps land
+    covered an odd number of times), and the collection's polygons were measured twice."""
+    import numpy as np
+
+    from zc_enforcement_plugin.core import screening
+    from zc_enforcement_plugin.core import screening_postgis as sp
+
+    west, east = shapely.box(X0, Y0, X0 + 100, Y0 + 60), shapely.box(X0 + 50, Y0, X0 + 150, Y0 + 60)
+    spots = [shapely.MultiPolygon([west, east]), shapely.GeometryCollection([west, east])]
+    parcels = [shapely.box(X0 - 10, Y0 - 10, X0 + 200, Y0 + 100)]
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        spots_table, land_table = f'"{schema}".overlapping_spots', f'"{schema}".overlapping_dltb'
+        sp.load_layer(admin, spots_table, spots, domain.EPSG_GK3_ZONE39_PREFIXED)
+        sp.load_layer(
+            admin, land_table, parcels, domain.EPSG_GK3_ZONE39_PREFIXED, class_codes=["0101"]
+        )
+        result = sp.screen_in_database(
+            admin,
+            spots_table,
+            {domain.LAYER_LAND_USE: sp.LayerTable(land_table, class_code="code")},
+            functions=f'"{schema}"',
+        )
+    finally:
+        admin.close()
+    once = geodesic_area(shapely.union(west, east))  # 9,000 m² on the plane
+    assert result.fields[domain.SPOT_AREA].tolist() == pytest.approx([once, once], abs=0.01)
+    assert result.fields[domain.CULTIVATED_AREA].tolist() == pytest.approx([once, once], abs=0.01)
+    local = screening.screen_spots(
+        np.array(spots, dtype=object),
+        ["M", "GC"],
+        {
+            domain.LAYER_LAND_USE: screening.LayerInput(
+                np.array(parcels, dtype=object),
+                np.array(["P"], dtype=object),
+                np.array(["0101"], dtype=object),
+            )
+        },
+        domain.EPSG_GK3_ZONE39_PREFIXED,
+    )
+    assert local.fields[domain.SPOT_AREA].tolist() == pytest.approx([once, once], abs=0.01)
+
+
 def test_a_refresh_never_blanks_what_the_delivery_lacks(pg_database, schema):
     """The same refresh rules as the GeoPackage ledger (SQL of its own: COALESCE on the
     geometry, the recorded spots read back from PostgreSQL)."""

@@ -273,6 +273,39 @@ def test_invalid_layer_feature_repaired_and_noted_on_spot():
     assert f[domain.GEOMETRY_NOTE][1] is None
 
 
+def test_a_geometry_collection_of_overlapping_polygons_is_repaired_and_counted_once():
+    """GEOS holds a GeometryCollection valid whatever its parts do, and a GeoPackage's GEOMETRY
+    column holds one: a spot of one polygon stored twice measured 12 亩 for 6 and was sent for
+    criminal referral, a farmland feature so counted its land twice, and a parcel cutting such
+    a spot stopped the run on GEOS's TopologyException; nothing said a repair. Each is taken
+    as its polygons' union, the repair said; the figures are those of the union, planar here
+    (the boxes' own areas) and ellipsoidal against pyproj.Geod."""
+    once = box(0, 0, 100, 60)  # 6,000 m², 9 亩: twice would be 18 亩, at referral scale
+    spot_twice = shapely.GeometryCollection([once, once])
+    spot_overlapping = shapely.GeometryCollection([box(1000, 0, 1100, 60), box(1050, 0, 1150, 60)])
+    farmland = shapely.GeometryCollection([box(0, 0, 50, 60), box(0, 0, 50, 60)])
+    parcels = [box(-100, -100, 40, 200), box(40, -100, 2000, 200)]
+    layers = {
+        domain.LAYER_LAND_USE: land_use(parcels, ["0101", "0702"]),
+        domain.LAYER_BASIC_FARMLAND: plain([farmland], ["JB-GC"]),
+    }
+    r = run([spot_twice, spot_overlapping], layers)
+    f = r.fields
+    assert f[domain.SPOT_AREA].tolist() == [6000.0, 9000.0]
+    assert f[domain.CULTIVATED_AREA].tolist() == [2400.0, 0.0]
+    assert f[domain.CONSTRUCTION_AREA].tolist() == [3600.0, 9000.0]
+    assert f[domain.BASIC_FARMLAND_AREA].tolist() == [3000.0, 0.0]
+    assert split_sum_cents(f, 0) == 600_000 and split_sum_cents(f, 1) == 900_000
+    assert not f[domain.CRIMINAL_FLAG][0]
+    for note in f[domain.GEOMETRY_NOTE]:
+        assert "自相交" in note, note
+    assert "JB-GC" in f[domain.GEOMETRY_NOTE][0]
+    ellipsoidal = run([spot_twice, spot_overlapping], layers, method=ELLIPSOIDAL).fields
+    union = shapely.union(box(1000, 0, 1100, 60), box(1050, 0, 1150, 60))
+    assert ellipsoidal[domain.SPOT_AREA][0] == pytest.approx(geod_area(once), abs=0.01)
+    assert ellipsoidal[domain.SPOT_AREA][1] == pytest.approx(geod_area(union), abs=0.01)
+
+
 def test_none_and_empty_spots_kept_with_zeros():
     lu = land_use([box(-100, -100, 200, 200)], ["0101"])
     bf = plain([box(-100, -100, 200, 200)])

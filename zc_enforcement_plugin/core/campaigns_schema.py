@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 
 from . import domain, xlsx
-from .geometry_repair import make_valid
+from .geometry_repair import invalid_reasons, make_valid, needs_repair
 
 # --- 三区两线 view pieces and their summary -------------------------------------------------------
 VIEW_NAMES = domain.THREE_ZONES_NAME  # SQLXMC: names of the lines/zones a piece is in view of
@@ -366,9 +366,9 @@ def repair(
     out = geoms.copy()
     missing = shapely.is_missing(geoms)
     empty = ~missing & shapely.is_empty(geoms)
-    bad = np.flatnonzero(~missing & ~empty & ~shapely.is_valid(geoms))
+    bad = np.flatnonzero(needs_repair(geoms))
     if len(bad):
-        reasons = shapely.is_valid_reason(geoms[bad])
+        reasons = invalid_reasons(geoms[bad])
         out[bad] = make_valid(geoms[bad])
         for i, reason in zip(bad.tolist(), reasons.tolist()):
             say(

@@ -18,7 +18,7 @@ from .areas import (
     round_area,
     to_local,
 )
-from .geometry_repair import make_valid
+from .geometry_repair import invalid_reasons, make_valid, needs_repair
 
 # Pairs handled per intersection batch: between batches progress is reported and cancel checked.
 _CHUNK = 20000
@@ -105,10 +105,8 @@ def repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons as
     GEOS gives them: a note wants them in Chinese, a message in both languages)."""
     geoms = np.asarray(geoms, dtype=object)
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
-    found = shapely.is_valid_reason(geoms[bad]) if len(bad) else []
-    reasons = np.array(list(found), dtype=object)
+    bad = np.flatnonzero(needs_repair(geoms))
+    reasons = invalid_reasons(geoms[bad]) if len(bad) else np.array([], dtype=object)
     out = geoms.copy()
     if len(bad):
         out[bad] = make_valid(geoms[bad])

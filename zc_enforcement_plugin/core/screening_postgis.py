@@ -38,14 +38,19 @@ def function_sql(schema: str = "public") -> list[str]:
             SELECT {_B!r} * {_B!r} * (sin(lat) / (2.0 * (1.0 - ({_E!r} * sin(lat))
                    * ({_E!r} * sin(lat)))) + atanh({_E!r} * sin(lat)) / (2.0 * {_E!r}))
             $$""",
-        # The local engine's repair: valid polygonal geometry, or NULL when nothing is left.
+        # The local engine's repair (geometry_repair.make_valid): valid polygonal geometry, or
+        # NULL when nothing is left. Rebuilt from its structure, as there: the default
+        # (linework) keeps land covered an odd number of times, dropping where two parts
+        # overlap; and the polygons then unioned, since a GeometryCollection is valid however
+        # its polygons overlap, and extracted they were measured twice.
         f"""CREATE OR REPLACE FUNCTION {schema}.zc_polygonal(g geometry)
             RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE
               WHEN g IS NULL OR ST_IsEmpty(g) THEN NULL
               WHEN ST_IsValid(g) AND GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN g
               ELSE (SELECT CASE WHEN ST_IsEmpty(v) THEN NULL ELSE v END
-                    FROM (SELECT ST_CollectionExtract(ST_MakeValid(g), 3) AS v) AS repaired)
+                    FROM (SELECT ST_UnaryUnion(ST_CollectionExtract(
+                            ST_MakeValid(g, 'method=structure'), 3)) AS v) AS repaired)
             END $$""",
         # areas.ellipsoidal_areas in SQL: each edge's start, middle and end inverse-projected,
         # combined as areas.edge_zone_integral does. The vertices are transformed as one
