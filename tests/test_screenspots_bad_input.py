@@ -10,6 +10,7 @@ import sqlite3
 import struct
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from qgis.core import (
@@ -1132,6 +1133,15 @@ def test_a_cancel_while_the_results_are_written_leaves_no_half_written_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_cancel_as_the_run_ends_returns_no_result_naming_files_removed(provider, tmp_path):
+    """A cancel once everything is written (the bar at 100 %): the outputs are removed, as
+    the log says, and the run returns nothing; it gave back their paths, for a model or a
+    script to open files that were no longer there."""
+    result, _ = _cancel_while_writing({"OUTPUT": str(tmp_path / "spots.gpkg")}, at=100.0)
+    assert result == {}
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_cancel_while_writing_pieces_removes_both_outputs(provider, tmp_path):
     """The run is cancelled as a whole: the spots output, already whole, goes with the pieces
     begun, lest one be used without the other."""
@@ -1513,6 +1523,43 @@ def test_a_layer_without_a_crs_in_qgis_whose_file_has_none_either_is_refused_as_
     message = str(error.value)
     assert "无坐标系图斑" in message and "has no coordinate reference system" in message, message
     assert "declares" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("srs_id", "name"), [(0, "Undefined geographic SRS"), (-1, "Undefined Cartesian SRS")]
+)
+def test_a_geopackage_declaring_an_undefined_crs_is_refused_as_having_none(
+    provider, tmp_path, srs_id, name
+):
+    """A GeoPackage written without a CRS declares srs_id 0 or -1. QGIS reads 0 as longitude/
+    latitude on WGS 84: a red line so saved (Xian 1980 degrees, say) was screened as WGS 84
+    without a word; -1 stopped the run with PROJ's traceback. Either is a layer without a CRS,
+    as importspots already said, for a protection layer and for the spots."""
+    import fiona
+
+    transform = pyproj.Transformer.from_crs("EPSG:4527", "EPSG:4490", always_xy=True)
+    corners = [transform.transform(X0 + x, Y0 + y) for x, y in ((-10, -10), (50, 50))]
+    (lon0, lat0), (lon1, lat1) = corners
+    path = tmp_path / "red_line_no_crs.gpkg"
+    schema = {"geometry": "Polygon", "properties": {domain.RED_LINE_CODE: "str"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4490", layer="STHX") as out:
+        out.write(
+            {
+                "geometry": shapely.geometry.mapping(shapely.box(lon0, lat0, lon1, lat1)),
+                "properties": {domain.RED_LINE_CODE: "HX-1"},
+            }
+        )
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE gpkg_geometry_columns SET srs_id = ?", (srs_id,))
+        db.execute("UPDATE gpkg_contents SET srs_id = ?", (srs_id,))
+    assert QgsVectorLayer(str(path), "STHX", "ogr").crs().description() == name
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    for parameters in ({"SPOTS": spots, "RED_LINE": str(path)}, {"SPOTS": str(path)}):
+        with pytest.raises(QgsProcessingException) as error:
+            run(parameters)
+        message = str(error.value)
+        assert str(path) in message and "has no coordinate reference system" in message, message
+        assert "Traceback" not in message, message
 
 
 def test_a_table_without_geometry_stops_naming_it(provider):

@@ -127,6 +127,13 @@ def boxes_in_source(boxes: np.ndarray, source: CRS, target: CRS) -> np.ndarray |
     return out + np.column_stack([-margin, -margin, margin, margin])
 
 
+def names_no_crs(name: str) -> bool:
+    """Whether a CRS's name says there is none: a GeoPackage written without a CRS declares
+    "Undefined geographic SRS" (srs_id 0) or "Undefined Cartesian SRS" (-1), which QGIS and
+    PROJ read as longitude/latitude on WGS 84 and as a CRS no transformation reaches."""
+    return name.strip().lower().startswith("undefined")
+
+
 def guessed_datum(source: CRS, target: CRS) -> str | None:
     """The datum PROJ can only move to the target's by a guess ("ballpark": no shift at all)
     although it lies on another ellipsoid, e.g. Beijing 1954 (Krassowsky) or Xian 1980 (IAG

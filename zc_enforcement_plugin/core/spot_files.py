@@ -354,7 +354,7 @@ def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
     # A GeoPackage written without a CRS says "Undefined geographic SRS" (srs_id 0) or
     # "Undefined Cartesian SRS" (-1): no CRS at all, not WGS 84 to transform from.
     source_crs = CRS.from_wkt(wkt) if wkt else None
-    if source_crs is None or source_crs.name.lower().startswith("undefined"):
+    if source_crs is None or reproject.names_no_crs(source_crs.name):
         raise SpotFileError(
             f"{path} 没有坐标系，无法确定位置 / has no coordinate reference system: set it first"
         )

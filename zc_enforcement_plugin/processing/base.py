@@ -133,7 +133,9 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
                     fatalError=False,
                 )
             if refusal is None:
-                return results
+                # Cancelled, nothing is returned: a run cancelled as it ended gave back the
+                # paths of the outputs just removed, for a model or script to open.
+                return results if finished else {}
             # A refusal leaves as a new exception raised out here, with no traceback into the
             # run and no earlier exception chained: QGIS 3.22's bindings never release a
             # QgsProcessingException raised through processAlgorithm, with its traceback and

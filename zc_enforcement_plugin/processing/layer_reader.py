@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError, ProjError
 from qgis.core import (
     QgsAbstractGeometry,
     QgsCoordinateReferenceSystem,
@@ -70,7 +71,7 @@ def read_source(
     names such spots by number itself) or near_boxes; the figures would otherwise be measured,
     or the audit run, on land that is not there.
     """
-    if not source.sourceCrs().isValid():
+    if not has_crs(source.sourceCrs()):
         raise fail(
             tr("Layer {layer} has no coordinate reference system: set its CRS first.").format(
                 layer=layer_label
@@ -92,8 +93,21 @@ def read_source(
     crs_pair = None
     search_boxes = near_boxes  # in the layer's own CRS; None: every feature is read
     if source.sourceCrs() != destination_crs:
-        crs_pair = (pyproj_crs(source.sourceCrs()), pyproj_crs(destination_crs))
-        datum = reproject.guessed_datum(*crs_pair)
+        try:
+            crs_pair = (pyproj_crs(source.sourceCrs()), pyproj_crs(destination_crs))
+            datum = reproject.guessed_datum(*crs_pair)
+        except (CRSError, ProjError) as error:  # a CRS PROJ cannot move from: said, no traceback
+            raise fail(
+                tr(
+                    "Layer {layer} is in {crs}, from which PROJ knows no way to {target} "
+                    "({error}): set the layer's real CRS, or save it in CGCS2000."
+                ).format(
+                    layer=layer_label,
+                    crs=_crs_name(source.sourceCrs()),
+                    target=_crs_name(destination_crs),
+                    error=error,
+                )
+            ) from None
         if datum is not None:  # a guess moves features metres to tens of metres
             raise fail(
                 tr(
@@ -250,6 +264,13 @@ def _brought_over(
         name: [column[i] for i in kept.tolist()] for name, column in arrays.attributes.items()
     }
     return SourceArrays(geoms, values, arrays.feature_ids[kept])
+
+
+def has_crs(crs: QgsCoordinateReferenceSystem) -> bool:
+    """Whether a layer has a CRS: a valid one that is not a GeoPackage's "undefined" (taken for
+    WGS 84, a protection layer of Xian 1980 longitude/latitude saved without a CRS was
+    screened as WGS 84 without a word; reproject.names_no_crs)."""
+    return crs.isValid() and not (not crs.authid() and reproject.names_no_crs(crs.description()))
 
 
 def pyproj_crs(crs: QgsCoordinateReferenceSystem) -> CRS:

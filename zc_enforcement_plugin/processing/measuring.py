@@ -21,7 +21,7 @@ from ..core import areas, domain
 from ..core import ledger_schema as ls
 from ..i18n import tr
 from .base import fail
-from .layer_reader import pyproj_crs
+from .layer_reader import has_crs, pyproj_crs
 
 # --- area method ----------------------------------------------------------------------------------
 AREA_METHOD = "AREA_METHOD"
@@ -99,7 +99,7 @@ def _declared_epsg(source, label: str) -> str:
     """ "EPSG:n" of a layer's CRS; a layer without a CRS, or in one without an EPSG code,
     stops the run naming it: its areas cannot be measured."""
     crs = source.sourceCrs()
-    if not crs.isValid():
+    if not has_crs(crs):
         raise fail(
             tr("Layer {layer} has no coordinate reference system: set it first.").format(
                 layer=label

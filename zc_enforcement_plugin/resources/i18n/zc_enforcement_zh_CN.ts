@@ -1182,6 +1182,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <translation>图层 {layer} 的坐标系为 {crs}：PROJ 没有从其基准（{datum}）到 CGCS2000 的已知转换，只能粗略估计，可能相差数十米。请先用本局的转换参数将该图层转换到 CGCS2000。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>Layer {layer} is in {crs}, from which PROJ knows no way to {target} ({error}): set the layer's real CRS, or save it in CGCS2000.</source>
+      <translation>图层 {layer} 的坐标系为 {crs}，PROJ 无法将其转换到 {target}（{error}）：请为图层设置其实际坐标系，或将其另存为 CGCS2000 坐标系。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Ledger settings: deadline rules, ranking weights, shared evidence folder</source>
       <translation>台帐设置：期限规则、排名权重与共享证据文件夹</translation>
