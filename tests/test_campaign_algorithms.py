@@ -11,6 +11,7 @@ import pytest
 import rasterio
 import shapely
 from qgis.core import (
+    QgsApplication,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
@@ -422,10 +423,17 @@ def test_three_zones_messages_name_the_spots_file(provider, demo):
 
 
 def test_three_zones_bad_distance_is_refused(provider, demo):
+    """Named as the dialog shows the parameter (its label, the code after it), the value in
+    quotation marks: it said "Parameter DISTANCES" and Python's 'far'."""
     bad = list(DISTANCES)
     bad[1] = "far"
-    with pytest.raises(QgsProcessingException, match="far"):
+    with pytest.raises(QgsProcessingException) as refused:
         run("threezonestwolines", three_zones_parameters(demo, bad))
+    message = str(refused.value)
+    label = QgsApplication.processingRegistry().algorithmById("zcenforcement:threezonestwolines")
+    label = label.parameterDefinition("DISTANCES").description()
+    assert message.startswith(f"{label} (parameter DISTANCES), kind "), message
+    assert "“far”" in message and "'far'" not in message, message
 
 
 def test_three_zones_refuses_one_kind_given_two_distances(provider, demo):
@@ -1641,7 +1649,6 @@ def test_checks_left_off_are_said_not_passed_as_no_problem(provider, demo):
 
 def test_facility_filings_are_asked_for_as_filings(provider):
     """Facility land is filed (备案), not approved: its dialog asks for filing fields."""
-    from qgis.core import QgsApplication
 
     registry = QgsApplication.processingRegistry()
     facility = registry.createAlgorithmById("zcenforcement:auditfacilityland")

@@ -254,6 +254,31 @@ def test_a_help_names_a_parameter_by_its_name_or_a_telling_label_head():
     assert _names("START_SEQUENCE", "起始顺序号").search("自起始顺序号起的 4 位顺序号")
 
 
+def test_a_chinese_help_names_a_parameter_as_its_dialog_shows_it(provider):
+    """In a Chinese QGIS the dialog shows labels (考核类型, 要撤回的批次), never BATCH or KIND:
+    a help naming a parameter by its code alone ("在 BATCH 中填写", "KIND 选择半年或年度考核")
+    left the reader to guess which field it meant. Where the label's head tells it apart
+    (three Chinese characters or more), the help names it so, the code after it for
+    scripts."""
+    helps = _helps_and_labels(provider, chinese=True)
+    unnamed = []
+    for algorithm, parameters in EXPLAINED.items():
+        text, labels = helps[algorithm]
+        for name in parameters:
+            head = labels[name]
+            if len(_CJK.findall(head)) >= 3 and not re.search(_as_word(head), text):
+                unnamed.append(f"{algorithm}: {name} ({head})")
+    assert not unnamed, "\n".join(unnamed)
+    # The assessment's three: their labels, not one word shared with an option (年度).
+    text, labels = helps["assessment"]
+    assert [labels[name] for name in ("KIND", "YEAR", "HALF")] == [
+        "考核类型",
+        "考核年度",
+        "上/下半年",
+    ]
+    assert all(f"“{labels[name]}”（{name}）" in text for name in ("KIND", "YEAR")), text
+
+
 @pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
 def test_each_help_names_the_parameters_its_dialog_does_not_explain(provider, chinese):
     helps = _helps_and_labels(provider, chinese)

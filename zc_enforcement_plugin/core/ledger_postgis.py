@@ -777,13 +777,13 @@ class PostGISLedger(PostGISSession):
             f"图斑 {spot.number} 的自然资源所（SMC）为 {spot.office}，不是本登录的 {names}"
             "（所名更改后该图斑尚未按新名重新交付？）：案件须记在图斑的自然资源所下，未开启案件；"
             f"若 {spot.office} 是本所旧名，请执法监察大队将其设为现名的别名（台帐设置 "
-            f"{ls.SETTING_OFFICE_ALIASES}，ledgersettings 的 OFFICE_ALIASES）后再立案，或按新所名"
+            f"{ls.SETTING_OFFICE_ALIASES}，“台帐设置”的“改名的自然资源所”）后再立案，或按新所名"
             f"重新交付该图斑，或由大队立案 / spot {spot.number} has office (SMC) {spot.office}, "
             f"not this login's {names} (an office renamed whose spot was not yet delivered "
             "again under the new name?): a case is recorded at its spot's office, so none was "
             f"opened. If {spot.office} is this office's old name, ask the brigade to store it "
             f"as an alias of the current name (the ledger setting {ls.SETTING_OFFICE_ALIASES}, "
-            "ledgersettings OFFICE_ALIASES) and open the case again, or to deliver the spot "
+            "Ledger settings, Offices renamed) and open the case again, or to deliver the spot "
             "again under the new name, or to open the case"
         )
 

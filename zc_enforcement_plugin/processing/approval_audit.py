@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..compat import SOURCE_POLYGON
 from ..core import audits, domain
 from ..core import campaigns_schema as cs
-from ..i18n import tr
+from ..i18n import parameter_label, tr
 from .base import fail
 from .campaign_base import CampaignAlgorithm, column, texts
 
@@ -83,9 +83,11 @@ class ApprovalAudit(CampaignAlgorithm):
             if not equals or not word or not meaning:
                 raise fail(
                     tr(
-                        "Parameter {parameter}: {item} is not word=use (e.g. "
-                        "施工临时用地=临时施工用地)."
-                    ).format(parameter=self.USE_SYNONYMS, item=item)
+                        "{parameter}: “{item}” is not word=use (e.g. 施工临时用地=临时施工用地)."
+                    ).format(
+                        parameter=parameter_label(self.parameterDefinition(self.USE_SYNONYMS)),
+                        item=item,
+                    )
                 )
             categories[word] = meaning
         return categories or None

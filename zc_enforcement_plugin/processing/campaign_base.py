@@ -33,7 +33,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WKB_NO_GEOMETRY
 from ..core import areas, clock, domain
 from ..core import campaigns_schema as cs
-from ..i18n import tr
+from ..i18n import parameter_label, tr
 from . import measuring
 from .base import (
     EnforcementAlgorithm,
@@ -395,8 +395,9 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         parent = self._required_fields.get(name)
         if not field and parent and self._given(parameters, parent):
             raise fail(
-                tr("Parameter {parameter}: choose a field of {layer}.").format(
-                    parameter=name, layer=self._label(parameters, parent, context)
+                tr("{parameter}: choose a field of {layer}.").format(
+                    parameter=parameter_label(self.parameterDefinition(name)),
+                    layer=self._label(parameters, parent, context),
                 )
             )
         return field

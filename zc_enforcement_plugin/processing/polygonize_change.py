@@ -16,7 +16,7 @@ from qgis.core import (
 
 from ..core import campaigns_schema as cs
 from ..core import change_polygons, domain
-from ..i18n import tr
+from ..i18n import parameter_label, tr
 from .base import fail
 from .campaign_base import FIRST_SEQUENCE_CHANGE, CampaignAlgorithm, refuse_numbers_past_block
 
@@ -153,8 +153,9 @@ class PolygonizeChange(CampaignAlgorithm):
                 values.append(float(word))
             except ValueError as error:
                 raise fail(
-                    tr("Parameter {parameter}: {value!r} is not a number.").format(
-                        parameter=self.CHANGE_VALUES, value=word
+                    tr("{parameter}: “{value}” is not a number.").format(
+                        parameter=parameter_label(self.parameterDefinition(self.CHANGE_VALUES)),
+                        value=word,
                     )
                 ) from error
         return values or None

@@ -329,8 +329,9 @@ class Assessment(_ReportAlgorithm):
     DISPLAY_NAME = "Half-year or year assessment of offices"
     FILE_STEM = "assessment"
     HELP = (
-        "The half-year or year assessment (半年、年度考核; KIND chooses which, of YEAR, "
-        "and for a half-year HALF which half) of the offices: the monthly ranking figures "
+        "The half-year or year assessment (半年、年度考核; the Assessment kind (KIND) chooses "
+        "which, the Year assessed (YEAR) its year, and for a half-year Which half (HALF) the "
+        "half) of the offices: the monthly ranking figures "
         "summed over the months of the period (rates recomputed from the summed counts, "
         "not averaged), scored with the same weights and ranked; a second sheet lists each "
         "office's monthly scores. Writes an XLSX workbook and a PDF. On the shared ledger "
@@ -350,7 +351,7 @@ class Assessment(_ReportAlgorithm):
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.KIND,
-                tr("Assessment"),
+                tr("Assessment kind"),
                 options=[tr(t) for t in self.KIND_TITLES.values()],
                 defaultValue=0,
             )
@@ -358,7 +359,7 @@ class Assessment(_ReportAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.YEAR,
-                tr("Year"),
+                tr("Year assessed"),
                 QgsProcessingParameterNumber.Type.Integer,
                 last.start.year,
                 minValue=2000,
@@ -368,7 +369,7 @@ class Assessment(_ReportAlgorithm):
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.HALF,
-                tr("Half-year"),
+                tr("Which half (half-year assessment)"),
                 options=[tr(t) for t in self.HALF_TITLES.values()],
                 defaultValue=0 if last.start.month == 1 else 1,
             )

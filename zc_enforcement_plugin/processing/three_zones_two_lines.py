@@ -16,7 +16,7 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
 from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..core.geometry_repair import make_valid
-from ..i18n import tr
+from ..i18n import parameter_label, tr
 from .base import fail, output_wanted
 from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
@@ -171,6 +171,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             optional=True,
         )
 
+    def _distances_label(self) -> str:
+        return parameter_label(self.parameterDefinition(self.DISTANCES))
+
     def _distances(self, parameters, context) -> dict[str, float]:
         flat = self.parameterAsMatrix(parameters, self.DISTANCES, context) or []
         out: dict[str, float] = {}
@@ -186,18 +189,23 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             if not math.isfinite(distance) or distance <= 0:
                 raise fail(
                     tr(
-                        "Parameter {parameter}, kind {kind}: the view distance {value!r} is not "
-                        "a positive number of metres."
-                    ).format(parameter=self.DISTANCES, kind=kind, value=text)
+                        "{parameter}, kind {kind}: the view distance “{value}” is not a positive "
+                        "number of metres."
+                    ).format(parameter=self._distances_label(), kind=kind, value=text)
                 )
             if kind in out and out[kind] != distance:
                 # The dialog's table lists every kind: a row added for one already there kept
                 # the last distance without a word, and the view area was drawn at it.
                 raise fail(
                     tr(
-                        "Parameter {parameter}: the kind {kind} is given two distances, "
-                        "{first:g} m and {second:g} m: keep one."
-                    ).format(parameter=self.DISTANCES, kind=kind, first=out[kind], second=distance)
+                        "{parameter}: the kind {kind} is given two distances, {first:g} m and "
+                        "{second:g} m: keep one."
+                    ).format(
+                        parameter=self._distances_label(),
+                        kind=kind,
+                        first=out[kind],
+                        second=distance,
+                    )
                 )
             out[kind] = distance
         return out

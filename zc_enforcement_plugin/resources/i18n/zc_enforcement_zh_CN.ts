@@ -155,8 +155,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
-      <source>Parameter {parameter}: {item} is not word=use (e.g. 施工临时用地=临时施工用地).</source>
-      <translation>参数 {parameter}：{item} 不是“写法=用途”的形式（例如 施工临时用地=临时施工用地）。</translation>
+      <source>{parameter}: “{item}” is not word=use (e.g. 施工临时用地=临时施工用地).</source>
+      <translation>{parameter}：“{item}”不是“写法=用途”的形式（例如 施工临时用地=临时施工用地）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
@@ -301,7 +301,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
       <source>Audits temporary-land approvals (临时用地) against what is on the ground (polygons with a use in words), as on the check date. Needs approval number, approved area (m²), approved use, start and end dates; optionally a large-infrastructure field (是/否: energy, transport, water works may run 4 years, every other approval 2), and for the level checks an approval level (a whole rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. The periods are the deadline rules (temporary_land_max, temporary_land_max_infrastructure, temporary_land_restoration): the plugin's, or those of the ledger given; restoration years typed here replace the last. A period that ends on a working day (roll_forward) is counted on the ledger's holiday schedule; in a year without one its end is an estimate, marked 估算, and the log says which file to add the year to. Ground whose use is a restored one (the list given: cultivated land, gardens, forest, grassland; or a DLBM code 0101-0103, 02xx-04xx) is not in use: it is left out of every check, and an expired approval with only such ground is 已到期，已复垦. Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): QXCG the term runs past the longest allowed from the start date; CFW ground outside the approved boundary; CMJ used area above the approved area; GBYT ground use differs from the approved use; WPXY ground used before the start date; DQWFK still used after the end date plus the restoration period (WPXY and DQWFK only on land no other approval holds today: land a renewal covers is 已到期，用地在其他有效批准内); JBNTQX basic farmland under an approval below the required level; GDQX more cultivated land than the level allows. The per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status (日期缺失 / 日期无效 when the end date is empty / not a date), PZJB, GDMJ cultivated and YJJBNTMJ basic farmland used, SL_ counts by violation code (SL_CFW, …), WFSL total and JCJG the result in words (日期缺失，无法核查 or 日期无效，无法核查 where nothing was found but a date could not be read). Missing or unreadable dates, levels and flags are reported naming layer, feature and field. {campaign_spots} An over-long term of an approval nothing is used on is a spot without geometry. Parameters: the approval level field (1 county, 2 city, 3 province) with the lowest approval level allowed on basic farmland (BASIC_FARMLAND_MIN_LEVEL), the approval level from which cultivated land is not limited (CULTIVATED_MIN_LEVEL) and the cultivated land allowed below that level (CULTIVATED_MAX_AREA, m²) make the JBNTQX and GDQX checks; without them those checks are not made, and JCJG says so. The large infrastructure field (是/否) allows the longer term. Ground uses that mean the land is restored (';'-separated) replace the default list; uses that mean the same (USE_SYNONYMS: word=use it stands for, e.g. 施工便道=临时施工用地) let a ground word count as the approved use, a wording difference being otherwise a changed use (GBYT). Years to restore the land after the end date (RESTORATION_YEARS) replace the deadline setting of the ledger given (LEDGER).</source>
-      <translation>将临时用地批准与实地现状（带用途文字的面）在检查日进行比对。需要批准文号、批准面积（m²）、批准用途、起止日期；可选重大基础设施字段（是/否：能源、交通、水利等基础设施可达 4 年，其他批准为 2 年）；审批权限检查还需要审批层级（整数等级：1 县级、2 市级、3 省级）以及永久基本农田和地类图层。期限取自期限规则（temporary_land_max、temporary_land_max_infrastructure、temporary_land_restoration）：插件默认值，或所给台帐的设置；此处填写的复垦年限替代最后一项。顺延至工作日的期限（roll_forward）按台帐的节假日安排计算；没有该年安排时期限为估算，标“估算”，日志说明应在哪个文件中加入该年。实地用途属于复垦用途的（所给列表：耕地、园地、林地、草地；或地类编码 0101-0103、02xx-04xx）不算使用：不参与任何检查，已到期且只有此类实地的批准为“已到期，已复垦”。违法情形（WFDM 代码、WFLX 类型、WFMJ 面积 m²、SDBH 实地要素编号、WFSM 说明）：QXCG 批准期限超过自起始日期起允许的最长期限；CFW 超出批准范围使用；CMJ 使用面积超过批准面积；GBYT 实地用途与批准用途不符；WPXY 起始日期前已在使用（未批先用）；DQWFK 截止日期加复垦期限后仍在使用（WPXY 和 DQWFK 只计今日无其他有效批准占有的土地：续期批准覆盖的用地为“已到期，用地在其他有效批准内”）；JBNTQX 审批层级不足却占用永久基本农田；GDQX 占用耕地超过该层级允许的面积。按批准输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ 范围内使用面积、CFWMJ 范围外面积、SYMJ 总使用面积、SDBH/SDYT 实地要素编号和用途、QSRQ/JZRQ、DQZT 到期状态（截止日期为空/不是日期时为“日期缺失”/“日期无效”）、PZJB、GDMJ 占用耕地和 YJJBNTMJ 占用永久基本农田面积、SL_ 加违法代码的各类违法数（SL_CFW 等）、WFSL 合计和 JCJG 文字结果（未发现问题但有日期无法读取时为“日期缺失，无法核查”或“日期无效，无法核查”）。日期、层级或标记缺失或无法读取时给出提示，指明图层、要素和字段。{campaign_spots}无人使用的批准期限超规时，其图斑没有图形。参数：审批层级字段（1 县级、2 市级、3 省级）与允许占用永久基本农田的最低审批层级、占用耕地不受限的审批层级、低于该层级时允许占用的耕地面积（平方米）一起用于 JBNTQX 和 GDQX 核查；未提供时不作这两项核查，JCJG 中注明。重大基础设施字段（是/否）决定可否适用较长期限。表示已复垦的实地用途（以 ; 分隔）替代默认列表；同义用途（USE_SYNONYMS：实地用词=其所指用途，如 施工便道=临时施工用地）列出的实地用词按其所指的批准用途计，否则用词不同即视为改变用途（GBYT）。截止日期后的复垦年限替代采用其期限设置的台帐（LEDGER）中的设置。检查日期（留空为今天）为判断到期的日期。</translation>
+      <translation>将临时用地批准与实地现状（带用途文字的面）在检查日进行比对。需要批准文号、批准面积（m²）、批准用途、起止日期；可选重大基础设施字段（是/否：能源、交通、水利等基础设施可达 4 年，其他批准为 2 年）；审批权限检查还需要审批层级（整数等级：1 县级、2 市级、3 省级）以及永久基本农田和地类图层。期限取自期限规则“临时用地最长期限”（temporary_land_max）、“基础设施临时用地最长期限”（temporary_land_max_infrastructure）和“临时用地复垦期限”（temporary_land_restoration）：插件默认值，或所给台帐的设置；此处填写的复垦年限替代最后一项。顺延至工作日的期限（roll_forward）按台帐的节假日安排计算；没有该年安排时期限为估算，标“估算”，日志说明应在哪个文件中加入该年。实地用途属于复垦用途的（所给列表：耕地、园地、林地、草地；或地类编码 0101-0103、02xx-04xx）不算使用：不参与任何检查，已到期且只有此类实地的批准为“已到期，已复垦”。违法情形（WFDM 代码、WFLX 类型、WFMJ 面积 m²、SDBH 实地要素编号、WFSM 说明）：QXCG 批准期限超过自起始日期起允许的最长期限；CFW 超出批准范围使用；CMJ 使用面积超过批准面积；GBYT 实地用途与批准用途不符；WPXY 起始日期前已在使用（未批先用）；DQWFK 截止日期加复垦期限后仍在使用（WPXY 和 DQWFK 只计今日无其他有效批准占有的土地：续期批准覆盖的用地为“已到期，用地在其他有效批准内”）；JBNTQX 审批层级不足却占用永久基本农田；GDQX 占用耕地超过该层级允许的面积。按批准输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ 范围内使用面积、CFWMJ 范围外面积、SYMJ 总使用面积、SDBH/SDYT 实地要素编号和用途、QSRQ/JZRQ、DQZT 到期状态（截止日期为空/不是日期时为“日期缺失”/“日期无效”）、PZJB、GDMJ 占用耕地和 YJJBNTMJ 占用永久基本农田面积、SL_ 加违法代码的各类违法数（SL_CFW 等）、WFSL 合计和 JCJG 文字结果（未发现问题但有日期无法读取时为“日期缺失，无法核查”或“日期无效，无法核查”）。日期、层级或标记缺失或无法读取时给出提示，指明图层、要素和字段。{campaign_spots}无人使用的批准期限超规时，其图斑没有图形。参数：审批层级字段（1 县级、2 市级、3 省级）与允许占用永久基本农田的最低审批层级、占用耕地不受限的审批层级、低于该层级时允许占用的耕地面积（平方米）一起用于 JBNTQX 和 GDQX 核查；未提供时不作这两项核查，JCJG 中注明。重大基础设施字段（是/否）决定可否适用较长期限。表示已复垦的实地用途（以 ; 分隔）替代默认列表；同义用途（USE_SYNONYMS：实地用词=其所指用途，如 施工便道=临时施工用地）列出的实地用词按其所指的批准用途计，否则用词不同即视为改变用途（GBYT）。截止日期后的复垦年限替代采用其期限设置的台帐（LEDGER）中的设置。检查日期（留空为今天）为判断到期的日期。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
@@ -615,8 +615,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Parameter {parameter}: choose a field of {layer}.</source>
-      <translation>参数 {parameter}：请选择 {layer} 的字段。</translation>
+      <source>{parameter}: choose a field of {layer}.</source>
+      <translation>{parameter}：请选择 {layer} 的字段。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
@@ -1015,9 +1015,9 @@ Importing the same batch again refreshes the spots' geometry, delivered fields a
 Refused too, each reported by number and not imported: a spot whose number the batch holds but for leading zeros (1 for 00001), spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding); and the whole layer when its coordinates do not fit its CRS, when it was screened twice (result fields TBMJ_2, …) or when its own fields carry result names (TBMJ, PZWH: rename them before screening). A Shapefile without .cpg has its encoding detected and reported. An import whose every spot is refused fails, naming the first refusals, and leaves the ledger as it was (a ledger file it made is removed).
 With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets the town holding most of its area; with the pieces from screening (PIECES, the OUTPUT_PIECES of the same run) the dock can show and highlight what each spot hits. A refresh without the pieces keeps the recorded pieces of each spot whose outline did not move, and removes (and reports) those of a moved spot. A towns or pieces layer whose Chinese text looks mis-decoded (a GBK Shapefile without its .cpg) stops the import before anything is written, naming its file and field.</source>
       <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis:// 加已保存的连接名指定的共享台帐）。图斑编号字段（SPOT_KEY_FIELD，默认 JCBH，即筛查时所给的字段）记为台帐的 JCBH；图层没有该字段时，在改动台帐之前即拒绝导入。
-再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。再次导入时若交付的图斑均不在该批次中，则是误用该批次名称的另一次交付，在写入任何内容之前拒绝导入，并指明文件和批次（在 BATCH 中填写该交付自己的批次名称；如确是分批交付的批次的又一部分，勾选 ADD_TO_BATCH）。未填写 BATCH 时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
+再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在“批次名称”（BATCH）中填写该批次名称以刷新它，或勾选“另建新批次记录这些图斑”（REPEAT_SPOTS）把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。再次导入时若交付的图斑均不在该批次中，则是误用该批次名称的另一次交付，在写入任何内容之前拒绝导入，并指明文件和批次（在“批次名称”（BATCH）中填写该交付自己的批次名称；如确是分批交付的批次的又一部分，勾选“即使这些图斑均不在所填批次中，也并入该批次”（ADD_TO_BATCH））。未填写批次名称（BATCH）时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
 以下情况同样拒绝，按编号报告且不导入：编号与本批次已有编号仅差前导零的图斑（如以 1 交付已登记的 00001）、JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字；坐标与其坐标系不符、筛查过两次（含 TBMJ_2 等结果字段）或自身字段与筛查结果字段同名（TBMJ、PZWH：请在筛查前改名）的图层整体拒绝。没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。全部图斑均被拒绝的导入以失败结束，列出前几条拒绝原因，台帐保持原样（本次运行新建的台帐文件随之删除）。
-提供镇街及所属自然资源所（TOWNS：XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查得到的压占部分（PIECES，同一次筛查的 OUTPUT_PIECES）时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。镇街图层或压占部分图层中的中文文字看似乱码（GBK 编码的 Shapefile 缺少 .cpg）时，在写入任何内容之前即停止导入，并说明其文件与字段。</translation>
+提供镇街及所属自然资源所（TOWNS：XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查得到的压占部分（PIECES，同一次“图斑叠加筛查”的“图斑压占部分”输出 OUTPUT_PIECES）时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。镇街图层或压占部分图层中的中文文字看似乱码（GBK 编码的 Shapefile 缺少 .cpg）时，在写入任何内容之前即停止导入，并说明其文件与字段。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1087,7 +1087,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The batch {batch} (the layer's name, BATCH not given) was delivered in {recorded}, and these spots come from {source}: imported, the two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with this file, or a new name for a batch of its own.</source>
-      <translation>批次 {batch}（取图层名称，未填写 BATCH）原由 {recorded} 交付，而本次图斑来自 {source}：若导入，两次交付将并入同一批次。未导入任何内容。请将 BATCH 填为 {batch} 以用本文件刷新该批次，或填写新名称另建批次。</translation>
+      <translation>批次 {batch}（未填写批次名称（BATCH），取图层名称）原由 {recorded} 交付，而本次图斑来自 {source}：若导入，两次交付将并入同一批次。未导入任何内容。请将批次名称（BATCH）填为 {batch} 以用本文件刷新该批次，或填写新名称另建批次。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1119,7 +1119,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The batch {batch} (the layer's name, BATCH not given) is already in the ledger, delivered in {recorded}, and the layer {layer} is no file (a temporary or database layer): whether it is the same delivery cannot be told, and imported, two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with these spots, or a new name for a batch of its own.</source>
-      <translation>批次 {batch}（图层名称，未填写 BATCH）已在台帐中，来源为 {recorded}；图层 {layer} 不是文件（临时图层或数据库图层），无法判断是否为同一次交付，导入后两次交付将合并为一个批次。未导入任何图斑。请填写 BATCH：填 {batch} 则用这些图斑刷新该批次，填新名称则另建批次。</translation>
+      <translation>批次 {batch}（未填写批次名称（BATCH），取图层名称）已在台帐中，来源为 {recorded}；图层 {layer} 不是文件（临时图层或数据库图层），无法判断是否为同一次交付，导入后两次交付将合并为一个批次。未导入任何图斑。请填写批次名称（BATCH）：填 {batch} 则用这些图斑刷新该批次，填新名称则另建批次。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1599,7 +1599,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
       <source>Turns a change raster (a 0/1 mask or a class raster, in a projected CRS such as EPSG:4527) into a batch of spots. Cells whose value is in the change values (default: any nonzero value; nodata and NaN are never change) that touch each other form one spot, whatever window of the raster they were read in: the raster is read window by window, so rasters larger than memory work. Spots smaller than the minimum mapping unit are dropped; with a simplification tolerance the pixel staircase is smoothed where the boundary moves no more than the tolerance and stays valid. Spots are numbered north to south, then west to east. Fields: JCBH spot number (county code + year + 4-digit sequence from the first sequence number, the province's pattern; 5001 by default, a block of its own, so change spots never share a number, nor an evidence folder, with a satellite batch numbered from 0001), XZQDM county code, TBLX spot type, JCMJ area in m² (ellipsoidal by default; planar areas need a CGCS2000 Gauss-Krüger raster, and a raster on Beijing 1954 or Xian 1980 is refused: convert it with the bureau's parameters first; so is a raster whose cells lie where its CRS puts nothing in China, a wrong or missing zone prefix, naming the file and the CRS). The output is a spot batch like a delivered one: screen it with Screen spots, then import it into the ledger as a batch of its own. Cells joined across: edges (4 neighbours) or edges and corners (8; cells meeting only at a corner are parts of one valid multipolygon). The reading window (pixels a side) bounds the memory a window takes. A raster that would give more spots than the numbers left in the block is refused, naming the count: give a first sequence number with room for them all.</source>
-      <translation>将变化栅格（0/1 掩膜或分类栅格，须为投影坐标系，如 EPSG:4527）转为一批图斑。取值属于变化值（默认：任何非零值；无数据与 NaN 像元不计为变化）且相互连通的像元构成一个图斑，无论它们在哪个读取窗口中：栅格逐窗口读取，因此可处理大于内存的栅格。小于最小上图面积的图斑被舍去；给出简化容差时，在边界移动不超过容差且仍然有效的前提下平滑像元锯齿。图斑按由北向南、由西向东编号。字段：JCBH 图斑编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，即省里的编号规则；默认从 5001 起，单独成段，变化图斑因此不会与从 0001 起编号的卫片批次共用编号或举证材料文件夹），XZQDM 县级代码，TBLX 图斑类型，JCMJ 面积（m²，默认椭球面积；平面面积须为 CGCS2000 高斯-克吕格投影的栅格，北京 1954 或西安 1980 坐标系的栅格不予处理，须先用本局参数转换；像元位于其坐标系在中国境内没有的位置（带号错误或缺失）的栅格同样不予处理，并说明文件与坐标系）。输出与下发的图斑批次相同：先用“筛查图斑”筛查，再作为单独批次导入台帐。像元连通方式：共边（4 邻域）或共边及共角（8 邻域；仅以角相接的像元构成同一个有效的多部件面）。读取窗口（每边像元数）限定每次读入所占的内存。所得图斑多于本编号段剩余编号时拒绝运行并说明数量：请给出留有足够编号的起始序号。</translation>
+      <translation>将变化栅格（0/1 掩膜或分类栅格，须为投影坐标系，如 EPSG:4527）转为一批图斑。取值属于变化值（默认：任何非零值；无数据与 NaN 像元不计为变化）且相互连通的像元构成一个图斑，无论它们在哪个读取窗口中：栅格逐窗口读取，因此可处理大于内存的栅格。小于最小上图面积的图斑被舍去；给出简化容差时，在边界移动不超过容差且仍然有效的前提下平滑像元锯齿。图斑按由北向南、由西向东编号。字段：JCBH 图斑编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，即省里的编号规则；默认从 5001 起，单独成段，变化图斑因此不会与从 0001 起编号的卫片批次共用编号或举证材料文件夹），XZQDM 县级代码，TBLX 图斑类型，JCMJ 面积（m²，默认椭球面积；平面面积须为 CGCS2000 高斯-克吕格投影的栅格，北京 1954 或西安 1980 坐标系的栅格不予处理，须先用本局参数转换；像元位于其坐标系在中国境内没有的位置（带号错误或缺失）的栅格同样不予处理，并说明文件与坐标系）。输出与下发的图斑批次相同：先用“图斑叠加筛查”筛查，再作为单独批次导入台帐。像元连通方式：共边（4 邻域）或共边及共角（8 邻域；仅以角相接的像元构成同一个有效的多部件面）。读取窗口（每边像元数）限定每次读入所占的内存。所得图斑多于本编号段剩余编号时拒绝运行并说明数量：请给出留有足够编号的起始序号。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
@@ -1688,8 +1688,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
-      <source>Parameter {parameter}: {value!r} is not a number.</source>
-      <translation>参数 {parameter}：{value!r} 不是数字。</translation>
+      <source>{parameter}: “{value}” is not a number.</source>
+      <translation>{parameter}：“{value}”不是数字。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
@@ -1719,7 +1719,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The monthly report (每月通报) ranking the natural-resources offices, due before the 5th of the next month. Per office: new illegal spots (current verdict illegal, first judged illegal in the month) with their area, cultivated land and permanent basic farmland in m² and mu; stop-order rate (illegal acts stopped ÷ illegal acts, patrol findings included; an act is stopped when, by the month's end or the report date if that comes first, its case had a stop event or its verdict said a stop order was issued); rectification rate (cases opened in the month closed right after verification or stop by then ÷ cases opened); patrol compliance (ISO weeks with at least {days} patrol days ÷ weeks); open and overdue cases as they stood at the month's end, or at the report date if that comes first (a case opened later does not count; a spot judged illegal with no case opened counts as a case discovered on its verdict date); and a score from 0 to 100, the weighted mean of the rates that apply (weights from the ledger setting report_weights or the defaults, printed in the notes). Spots and cases without an office are listed under （未填写所） and counted in the district's figures, with no patrol weeks, score or rank. Writes an XLSX workbook and a PDF with a bar chart of the scores. A month in a year without an official holiday schedule is warned. On the shared ledger an office login is refused, naming the login and its offices: run it with a brigade login.</source>
-      <translation>各自然资源所每月通报排名（每月通报），于次月5日前报送。按所统计：新增违法图斑（当前判定为违法、且首次判定违法在本月）及其面积、占用耕地和永久基本农田面积（平方米和亩）；制止率（已制止的违法行为 ÷ 违法行为，含巡查发现；截至月末（报告日期更早时按报告日期），案件有制止记录，或判定注明已下达责令停止违法行为通知书的，即为已制止）；整改率（本月开启、截至月末在核查或制止后直接结案的案件 ÷ 本月开启的案件）；巡查达标率（巡查不少于{days}天的ISO周数 ÷ 周数）；按月末（报告日期更早时按报告日期）计的未结案件和逾期案件（此后开启的案件不计；判定为违法而未开启案件的图斑，按判定违法之日发现的案件计入）；以及0—100分的得分，即适用各率的加权平均（权重取台帐设置 report_weights，未设置时取默认值，均列于说明页）。未填写所的图斑和案件列于“（未填写所）”，计入全区合计，不计巡查周数、不计分、不排名。输出 XLSX 工作簿和含得分柱状图的 PDF。所在年份没有官方节假日安排时给出提示。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
+      <translation>各自然资源所每月通报排名（每月通报），于次月5日前报送。按所统计：新增违法图斑（当前判定为违法、且首次判定违法在本月）及其面积、占用耕地和永久基本农田面积（平方米和亩）；制止率（已制止的违法行为 ÷ 违法行为，含巡查发现；截至月末（报告日期更早时按报告日期），案件有制止记录，或判定注明已下达责令停止违法行为通知书的，即为已制止）；整改率（本月开启、截至月末在核查或制止后直接结案的案件 ÷ 本月开启的案件）；巡查达标率（巡查不少于{days}天的ISO周数 ÷ 周数）；按月末（报告日期更早时按报告日期）计的未结案件和逾期案件（此后开启的案件不计；判定为违法而未开启案件的图斑，按判定违法之日发现的案件计入）；以及0—100分的得分，即适用各率的加权平均（权重取“台帐设置”中的“排名权重”（report_weights），未设置时取默认值，均列于说明页）。未填写所的图斑和案件列于“（未填写所）”，计入全区合计，不计巡查周数、不计分、不排名。输出 XLSX 工作簿和含得分柱状图的 PDF。所在年份没有官方节假日安排时给出提示。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1738,18 +1738,18 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>The half-year or year assessment (半年、年度考核; KIND chooses which, of YEAR, and for a half-year HALF which half) of the offices: the monthly ranking figures summed over the months of the period (rates recomputed from the summed counts, not averaged), scored with the same weights and ranked; a second sheet lists each office's monthly scores. Writes an XLSX workbook and a PDF. On the shared ledger an office login is refused, naming the login and its offices: run it with a brigade login.</source>
-      <translation>各自然资源所半年、年度考核（KIND 选择半年或年度考核，YEAR 为年度，半年考核由 HALF 选择上半年或下半年）：把时段内各月的通报数字按所汇总（各率按汇总后的分子分母重新计算，而非取平均），用同样的权重计分并排名；第二张表列出各所每月得分。输出 XLSX 工作簿和 PDF。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
+      <source>The half-year or year assessment (半年、年度考核; the Assessment kind (KIND) chooses which, the Year assessed (YEAR) its year, and for a half-year Which half (HALF) the half) of the offices: the monthly ranking figures summed over the months of the period (rates recomputed from the summed counts, not averaged), scored with the same weights and ranked; a second sheet lists each office's monthly scores. Writes an XLSX workbook and a PDF. On the shared ledger an office login is refused, naming the login and its offices: run it with a brigade login.</source>
+      <translation>各自然资源所半年、年度考核（由“考核类型”（KIND）选择半年或年度考核，“考核年度”（YEAR）为所考核的年度，半年考核再由“上/下半年”（HALF）选择上半年或下半年）：把时段内各月的通报数字按所汇总（各率按汇总后的分子分母重新计算，而非取平均），用同样的权重计分并排名；第二张表列出各所每月得分。输出 XLSX 工作簿和 PDF。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Half-year</source>
-      <translation>半年</translation>
+      <translation>半年考核</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Year</source>
-      <translation>年度</translation>
+      <translation>年度考核</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1813,8 +1813,18 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>Assessment</source>
-      <translation>考核</translation>
+      <source>Assessment kind</source>
+      <translation>考核类型</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Year assessed</source>
+      <translation>考核年度</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Which half (half-year assessment)</source>
+      <translation>上/下半年（半年考核）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1989,7 +1999,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>The spots have fields named like screening results: {fields}. They are kept as they were, and this run's results are in renamed fields: {names}; importspots will refuse this output, whose standard names hold the spots' own values. Rename those fields of the spot layer before screening (TBMJ to TBMJ_JF, say) and screen it again.</source>
-      <translation>图斑图层有与筛查结果同名的字段：{fields}。这些字段保持原样，本次筛查结果写在了改名的字段中：{names}；该输出的标准字段保存的是图斑自带的值，导入台帐（importspots）将拒绝导入。请在筛查前把图斑图层的这些字段改名（如 TBMJ 改为 TBMJ_JF），然后重新筛查。</translation>
+      <translation>图斑图层有与筛查结果同名的字段：{fields}。这些字段保持原样，本次筛查结果写在了改名的字段中：{names}；该输出的标准字段保存的是图斑自带的值，“筛查结果导入台帐”（importspots）将拒绝导入。请在筛查前把图斑图层的这些字段改名（如 TBMJ 改为 TBMJ_JF），然后重新筛查。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
@@ -2109,7 +2119,7 @@ Invalid geometry is repaired and noted in JHWT, and a repaired spot is written w
 • 永久基本农田、生态保护红线、禁采区、三区两线、批准用地：可选；未提供（或完全没有几何）的图层，其字段留空。批准用地（APPROVALS）可含 PZWH、PZLX（类型）、PZRQ/QSRQ（批准日期、起始日期）和 JZRQ（截止日期）。
 • 面积计算方法：椭球面积（法定）或高斯-克吕格平面面积。
 • 耕地面积扣除田坎：耕地按扣除田坎后的净面积计，GDMJ × (1 − KCXS)；地类图斑图层须有 KCXS 字段。
-• 批准覆盖比例（APPROVAL_SHARE，高级，默认 {share}%）：批准用地须覆盖图斑的比例。
+• 批准用地覆盖图斑达到多少比例时视为已批准覆盖（APPROVAL_SHARE，高级，默认 {share}%）：批准用地须覆盖图斑的比例。
 • 图斑压占部分（OUTPUT_PIECES，可选输出）：图斑落入各地类图斑或保护要素的每一部分，附所在图层 TCMC（图层名称：{piece_layers}）、要素编号或地类 YSBH、面积 MJ（平方米）以及要素号 TBFID、YSFID。
 输出字段：
 • TBMJ 图斑面积，拆分为 GDMJ 耕地（0101/0102/0103）、FGNYDMJ 其他农用地、JSYDMJ 建设用地（含 20x 编码 201–205）、WLYDMJ 未利用地和 WDCMJ 未调查或无法归类面积（不在任何地类图斑内，或地类编码不属调查分类），合计等于 TBMJ；XZJSYDMJ 新增建设用地 = GDMJ + FGNYDMJ + WLYDMJ。
@@ -2240,7 +2250,7 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the view distance set for its kind (DISTANCES) (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line, and so are nameless features of one kind that touch or overlap (a highway of unnamed segments), named by kind and feature ids. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m² and SQLXMJ_MU in mu (亩). Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. Without spots (SPOTS) or mines (MINES) their columns are empty (NULL): not counted, not 0 in view. An optional clip layer (CLIP, e.g. the district) limits the view areas. Spots and mines in view (OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than a spreadsheet cell holds (or 254 bytes in a Shapefile) is cut after a whole number, ending with the count, and the optional detail (OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², MJ_MU in mu).</source>
-      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线；同一类型、相互接触或重叠的无名称要素（如由未命名路段组成的高速公路）也视为一条线或一个区域，以类型和要素编号命名。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²），SQLXMJ_MU 面积（亩）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积（TBMJ_MU 为亩），KSSL/KSBH/KSMJ/KSMJ_MU 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。未给出图斑（SPOTS）或矿点（MINES）时，其各列为空（NULL）：表示未统计，而非可视范围内为 0。可选的裁剪图层（如全区范围）限定可视范围。各类型可视距离（DISTANCES）没有默认值；裁剪范围（CLIP）限定可视范围；可视范围内的图斑和矿点（OUTPUT_SUMMARY）即上述汇总表，为可选输出；编号列表超出电子表格单元格容量（Shapefile 为 254 字节）时在完整编号之后截断，末尾注明总数；可选的明细（OUTPUT_DETAIL）列出可视范围内的全部图斑和矿点，每条线或区域与每个图斑或矿点一行（MC、LX、DXLB 图斑/矿山、BH 编号、MJ 在可视范围内的面积 m²，MJ_MU 为亩）。</translation>
+      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线；同一类型、相互接触或重叠的无名称要素（如由未命名路段组成的高速公路）也视为一条线或一个区域，以类型和要素编号命名。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²），SQLXMJ_MU 面积（亩）。可作为“图斑叠加筛查”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积（TBMJ_MU 为亩），KSSL/KSBH/KSMJ/KSMJ_MU 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。未给出图斑（SPOTS）或矿点（MINES）时，其各列为空（NULL）：表示未统计，而非可视范围内为 0。可选的裁剪图层（如全区范围）限定可视范围。各类型可视距离（DISTANCES）没有默认值；裁剪范围（CLIP）限定可视范围；可视范围内的图斑和矿点（OUTPUT_SUMMARY）即上述汇总表，为可选输出；编号列表超出电子表格单元格容量（Shapefile 为 254 字节）时在完整编号之后截断，末尾注明总数；可选的“可视范围内图斑和矿山明细”（OUTPUT_DETAIL）列出可视范围内的全部图斑和矿点，每条线或区域与每个图斑或矿点一行（MC、LX、DXLB 图斑/矿山、BH 编号、MJ 在可视范围内的面积 m²，MJ_MU 为亩）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
@@ -2359,13 +2369,13 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
-      <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
-      <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
+      <source>{parameter}, kind {kind}: the view distance “{value}” is not a positive number of metres.</source>
+      <translation>{parameter}，类型 {kind}：可视距离“{value}”不是以米为单位的正数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
-      <source>Parameter {parameter}: the kind {kind} is given two distances, {first:g} m and {second:g} m: keep one.</source>
-      <translation>参数 {parameter}：类型 {kind} 给了两个距离，{first:g} 米和 {second:g} 米：请只保留一个。</translation>
+      <source>{parameter}: the kind {kind} is given two distances, {first:g} m and {second:g} m: keep one.</source>
+      <translation>{parameter}：类型 {kind} 给了两个距离，{first:g} 米和 {second:g} 米：请只保留一个。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
@@ -2381,7 +2391,7 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
       <source>Removes the batch BATCH from the ledger: its spots and then the batch itself, as though it had never been imported, so that the right file can be imported in its place. Only a batch none of whose spots has been worked on can be withdrawn: a spot with a verdict, evidence, a case or a patrol naming it is kept for good, and the run is refused before anything is removed, naming those spots. On the shared ledger only a brigade login may withdraw a batch. The removal is one transaction: cancelled or failed, it removes nothing.
 REMOVED: how many spots were removed.</source>
-      <translation>从台帐中删除批次 BATCH：先删除其图斑，再删除该批次本身，如同从未导入，以便在其位置导入正确的文件。只有所有图斑均未开展工作的批次才能撤回：已有判定、举证材料、案件或被巡查记录提及的图斑永久保留，此时在删除任何内容之前即拒绝运行，并列出这些图斑。在共享台帐上只有执法监察大队的登录可以撤回批次。删除在一个事务中完成：取消或失败时不删除任何内容。
+      <translation>从台帐中删除“要撤回的批次”（BATCH）所填的批次：先删除其图斑，再删除该批次本身，如同从未导入，以便在其位置导入正确的文件。只有所有图斑均未开展工作的批次才能撤回：已有判定、举证材料、案件或被巡查记录提及的图斑永久保留，此时在删除任何内容之前即拒绝运行，并列出这些图斑。在共享台帐上只有执法监察大队的登录可以撤回批次。删除在一个事务中完成：取消或失败时不删除任何内容。
 REMOVED：删除的图斑数。</translation>
     </message>
     <message>
