@@ -1024,6 +1024,27 @@ def test_an_invalid_verdict_is_refused_and_not_recorded(ledger):
     assert ledger.verdict_history(spot_id) == [] and ledger.counts() == (0, 1)
 
 
+def test_a_save_a_rule_of_the_ledger_refuses_says_so_not_that_it_cannot_be_read(ledger):
+    """A row refused by one of the ledger's own rules (a trigger a hand edit or an older
+    plugin left, a unique number): the file is readable and writable, and the message said
+    it "cannot be read or written" (无法读写), sending the user after the file's rights."""
+    import sqlite3
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    with sqlite3.connect(ledger.path) as hand:
+        hand.execute(
+            "CREATE TRIGGER hand_made BEFORE INSERT ON ledger_verdicts "
+            "BEGIN SELECT RAISE(ABORT, 'no verdicts on Sundays'); END"
+        )
+    with pytest.raises(LedgerError) as refused:
+        ledger.record_verdict(spot_id, _verdict())
+    message = str(refused.value)
+    assert "拒绝了这次保存" in message and "no verdicts on Sundays" in message, message
+    assert "无法读写" not in message and "cannot be read" not in message, message
+    assert str(ledger.path) in message and ledger.verdict_history(spot_id) == []
+
+
 # --- reading spot files --------------------------------------------------------------------------
 
 _FILE_SCHEMA = {

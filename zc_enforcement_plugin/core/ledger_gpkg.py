@@ -770,6 +770,16 @@ class GeoPackageLedger(SqlLedger):
             why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
         elif "no such table" in text or "no such column" in text:  # dropped since opened
             why_zh, why_en = "不完整或已损坏", "the ledger is incomplete or damaged"
+        elif isinstance(exc, sqlite3.IntegrityError):
+            # One of the ledger's own rules refused the row (a unique number, a check, a
+            # trigger keeping history): the file is readable and writable, which "cannot be
+            # read or written" said. The plugin's own checks come first, so a row a hand
+            # edit left behind is the likely cause.
+            why_zh, why_en = (
+                "拒绝了这次保存：有数据不符合台帐自身的规则（台帐可能被手工修改过）",
+                "refused the save: a value breaks one of the ledger's own rules (was it edited "
+                "by hand?)",
+            )
         else:
             why_zh, why_en = "无法读写", "it cannot be read or written"
         return LedgerError(

@@ -247,6 +247,8 @@ def component_name(component: str) -> str:
     label = COMPONENT_LABELS[component]
     if chinese_interface():
         return f"{label.chinese}（{component}）"
+    if label.english.replace(" ", "_") == component:
+        return component  # "timeliness", not "timeliness (timeliness)"
     return f"{label.english} ({component})"
 
 
