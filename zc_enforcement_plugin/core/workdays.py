@@ -44,12 +44,12 @@ BUREAU_HOLIDAY_FILE_NAME = "holidays.json"
 
 # Where a shared ledger's holiday schedule is, as messages name it: (Chinese, English), each
 # for its own half of a message (a whole pair inside the Chinese half showed its English).
-# Named by what the 台帐设置 dialog shows, not by its script names (ledgersettings,
-# HOLIDAY_FILE), which a technician reading it in a Chinese QGIS never sees.
+# Named by what the 台帐设置 dialog shows (it said "ledgersettings 的 HOLIDAY_FILE", names a
+# Chinese QGIS never shows), the parameter's code after it for scripts.
 SHARED_HOLIDAYS_LABEL = (
-    "共享台帐的节假日设置（执法监察大队在“台帐设置”中以“要存入的节假日文件”存入）",
+    "共享台帐的节假日设置（执法监察大队在“台帐设置”中以“要存入的节假日文件”（HOLIDAY_FILE）存入）",
     "the shared ledger's holiday setting (the brigade stores it with Ledger settings, "
-    "Holiday file to store)",
+    "Holiday file to store, HOLIDAY_FILE)",
 )
 
 # Where a missing year goes when no ledger's file is known (an audit run without a ledger, the
