@@ -232,6 +232,34 @@ def test_an_import_cancelled_while_writing_fails_and_imports_nothing(provider, t
     assert len(log.progress) == 20 and 0 < log.progress[-1] < 100
 
 
+def test_a_cancel_once_the_import_is_committed_leaves_it_said_as_saved(provider, tmp_path):
+    """Cancel pressed as the import ends, after its transaction committed: the batch is in
+    the ledger, so the run returns its counts and says the cancel came too late; it said
+    "no output of it was kept" and returned nothing, of a batch the ledger then held."""
+
+    class CancelAtTheEnd(Log):
+        def setProgress(self, progress):  # noqa: N802 - QGIS API
+            super().setProgress(progress)
+            if progress >= 99:
+                self.cancel()
+
+    ledger_path = str(tmp_path / "ledger.gpkg")
+    log = CancelAtTheEnd()
+    result = run(
+        {
+            "SPOTS": spot_file(tmp_path / "a.gpkg", ["A1", "A2"]),
+            "LEDGER": ledger_path,
+            "BATCH": "a",
+        },
+        feedback=log,
+    )
+    assert log.isCanceled() and result["ADDED"] == 2
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert sorted(spot.number for spot in store.spots()) == ["A1", "A2"]
+    assert any("after the run had saved its work" in warning for warning in log.warnings)
+    assert not any("no output of it was kept" in warning for warning in log.warnings)
+
+
 def test_an_import_cancelled_into_a_new_ledger_leaves_no_ledger_file(provider, tmp_path):
     """Nothing imported, nothing left: the empty ledger the run made is not there to be taken
     for a ledger later (the dock, the next import)."""

@@ -100,6 +100,7 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             if feedback is not None and chinese_interface():
                 feedback = InterfaceLanguageFeedback(feedback)
             self.run_outputs = PartialOutputs()  # what this run opens through open_sink
+            self.run_saved = False  # set by saved(): its work is past undoing
             refusal = None
             finished = False
             try:
@@ -108,9 +109,20 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
                 finally:
                     self.run_outputs.close()  # QGIS completes each file as its writer goes
                 refuse_unfinished_outputs(self, results or {})
-                # A run cancelled returns what it has; its outputs are not whole results.
-                finished = feedback is None or not feedback.isCanceled()
-                if not finished:  # said: an empty result list alone reads as a run that worked
+                # A run cancelled returns what it has; its outputs are not whole results. One
+                # cancelled once its work was saved (saved()) has finished: the cancel came
+                # too late to undo it, and "no output of it was kept" was said of an import
+                # committed into the ledger and of an export's files already in place.
+                cancelled = feedback is not None and feedback.isCanceled()
+                finished = not cancelled or self.run_saved
+                if cancelled and self.run_saved:
+                    feedback.pushWarning(
+                        tr(
+                            "The cancel came after the run had saved its work: what it saved "
+                            "stays, as the log above says."
+                        )
+                    )
+                elif cancelled:  # said: an empty result list alone reads as a run that worked
                     feedback.pushWarning(
                         tr(
                             "Cancelled: the run stopped before it finished; no output of it was "
@@ -148,6 +160,12 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(refusal)
 
         cls.processAlgorithm = process_algorithm
+
+    def saved(self) -> None:
+        """Say that the run's work is saved past undoing (a ledger transaction committed, a
+        package of files moved into place): a cancel pressed from now on cannot take it back,
+        and the run is told as finished (see __init_subclass__)."""
+        self.run_saved = True
 
     def name(self):
         return self.NAME
@@ -995,18 +1013,23 @@ def say_opening_notices(store, feedback) -> None:
         feedback.pushWarning(notice)
 
 
-def save_to_ledger(feedback: QgsProcessingFeedback | None, save: Callable[[], T]) -> T | None:
-    """What ``save`` (one save to the ledger) returns. A save the shared ledger recorded whose
+def save_to_ledger(
+    algorithm: EnforcementAlgorithm, feedback: QgsProcessingFeedback | None, save: Callable[[], T]
+) -> T | None:
+    """What ``save`` (one save to the ledger) returns, the run then ``algorithm.saved()``. A save
+    the shared ledger recorded whose
     reply was lost (ledger.SavedWithoutReply) is a success: said as information, never as a
     failure, so that the user does not run it again (recording it twice, or meeting a conflict
     with it) nor believe nothing was saved. It then returns what the save put in the error
     (an import's report), else None: the caller reads back what it needs from the ledger."""
     try:
-        return save()
+        result = save()
     except SavedWithoutReply as saved:
         if feedback is not None:
             feedback.pushInfo(str(saved))
-        return saved.result
+        result = saved.result
+    algorithm.saved()
+    return result
 
 
 def new_ledger_file(algorithm, parameters, context):

@@ -92,6 +92,7 @@ class CopyLedger(EnforcementAlgorithm):
                     # Copied with the reply lost is copied, and compared as any copy: its
                     # report (and the files it made, kept) come with the message.
                     report = save_to_ledger(
+                        self,
                         feedback,
                         lambda: copy_ledger(source, target, is_cancelled=feedback.isCanceled),
                     )

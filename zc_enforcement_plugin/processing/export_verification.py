@@ -374,7 +374,9 @@ class ExportVerification(EnforcementAlgorithm):
             finally:
                 store.close()
             self._say_earlier_batches_replaced(folder, rows, feedback)
-            for name in publish_package(staging, folder, with_sheets=bool(pdf)):
+            removed = publish_package(staging, folder, with_sheets=bool(pdf))
+            self.saved()  # the package is in place: a cancel now cannot undo it
+            for name in removed:
                 # Every other file of the package was just rewritten; sheets of an earlier
                 # export (another batch, other verdicts) would pass for this one's.
                 feedback.pushWarning(

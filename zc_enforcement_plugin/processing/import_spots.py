@@ -246,6 +246,7 @@ class ImportSpots(EnforcementAlgorithm):
                 # Imported with the reply lost is imported, its report kept (run again, it
                 # would be told as a refresh of every spot).
                 report = save_to_ledger(
+                    self,
                     feedback,
                     lambda: store.import_batch(
                         batch,

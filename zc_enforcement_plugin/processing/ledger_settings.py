@@ -173,7 +173,7 @@ class LedgerSettings(EnforcementAlgorithm):
                 changes[ls.SETTING_HOLIDAYS] = holidays
             try:
                 # Stored with the reply lost is stored: what is in force is read back below.
-                save_to_ledger(feedback, lambda: _store_settings(store, changes, folder))
+                save_to_ledger(self, feedback, lambda: _store_settings(store, changes, folder))
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
                 aliases = office_aliases_in(store.settings())

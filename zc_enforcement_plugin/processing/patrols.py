@@ -150,7 +150,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                 record, alike = _numbered(store, record)
                 # Recorded with its reply lost is recorded: run again, it would be a second
                 # patrol of the same day and staff.
-                save_to_ledger(feedback, lambda: store.add_patrol(record))
+                save_to_ledger(self, feedback, lambda: store.add_patrol(record))
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))
@@ -291,7 +291,7 @@ class WithdrawPatrol(EnforcementAlgorithm):
             with open_ledger(self, parameters, context, feedback) as store:
                 found = store.patrols(patrol_ids=[number], include_withdrawn=True)
                 # Withdrawn with its reply lost is withdrawn: run again, it is refused as such.
-                save_to_ledger(feedback, lambda: store.withdraw_patrol(number, reason))
+                save_to_ledger(self, feedback, lambda: store.withdraw_patrol(number, reason))
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Withdrew patrol {id}").format(id=number))

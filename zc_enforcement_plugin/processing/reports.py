@@ -213,6 +213,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             staging_files.publish(staging, folder)
         except OSError as error:
             raise cannot_replace(error) from error
+        self.saved()  # the report is in place: a cancel now cannot undo it
         feedback.pushInfo(
             tr("Wrote {xlsx} and {pdf} ({pages} pages).").format(xlsx=xlsx, pdf=pdf, pages=pages)
         )

@@ -43,6 +43,7 @@ class WithdrawBatch(EnforcementAlgorithm):
             with open_ledger(self, parameters, context, feedback) as store:
                 # Withdrawn with the reply lost is withdrawn: its count comes with the message.
                 removed = save_to_ledger(
+                    self,
                     feedback,
                     lambda: store.withdraw_batch(
                         batch, progress=feedback.setProgress, is_cancelled=feedback.isCanceled

@@ -500,8 +500,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>Cancelled: the run stopped before it finished; no output of it was kept, and a file it was to replace is as it was.</source>
-      <translation>已取消：运行未完成即停止；本次输出均未保留，原将被替换的文件保持原样。</translation>
+      <source>The cancel came after the run had saved its work: what it saved stays, as the log above says.</source>
+      <translation>取消来得太晚：本次运行已保存其结果，所保存的内容保留，详见上方日志。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -517,6 +517,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Output folder {folder} cannot be made: {error}</source>
       <translation>无法创建输出文件夹 {folder}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Cancelled: the run stopped before it finished; no output of it was kept, and a file it was to replace is as it was.</source>
+      <translation>已取消：运行未完成即停止；本次输出均未保留，原将被替换的文件保持原样。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
