@@ -306,6 +306,38 @@ def test_a_geometry_collection_of_overlapping_polygons_is_repaired_and_counted_o
     assert ellipsoidal[domain.SPOT_AREA][1] == pytest.approx(geod_area(union), abs=0.01)
 
 
+def test_collections_nested_at_any_depth_keep_their_land_in_any_order():
+    """Collections inside collections (a GeoJSON or GeoPackage may hold them): a valid
+    GC(GC(MultiPolygon)) was opened two levels only and lost all its land without a word (a
+    red line over a whole spot measured 0 m², a spot 0 m² "with no polygonal part left"), and
+    a collection holding a MultiPolygon followed by another collection stopped the run on
+    shapely's "The indices should be sorted" (found by a differential fuzzer)."""
+    whole = box(0, 0, 100, 100)
+    far = box(2000, 0, 2010, 10)
+    deep = shapely.GeometryCollection(
+        [shapely.GeometryCollection([shapely.MultiPolygon([whole, far])])]
+    )
+    deeper = shapely.GeometryCollection(
+        [shapely.GeometryCollection([shapely.GeometryCollection([whole])])]
+    )
+    layers = {
+        domain.LAYER_LAND_USE: land_use([deep], ["0101"]),
+        domain.LAYER_BASIC_FARMLAND: plain([deeper]),
+        domain.LAYER_RED_LINE: plain([deep]),
+    }
+    opened_first = shapely.GeometryCollection(
+        [box(300, 0, 310, 10), shapely.MultiPolygon([box(320, 0, 330, 10)])]
+    )
+    after_it = shapely.GeometryCollection([box(400, 0, 410, 10)])
+    f = run([deeper, deep, opened_first, after_it], layers).fields
+    assert f[domain.SPOT_AREA].tolist() == [10000.0, 10100.0, 200.0, 100.0]
+    for name in (domain.CULTIVATED_AREA, domain.RED_LINE_AREA):  # the deep layers
+        assert f[name].tolist()[:2] == [10000.0, 10100.0], name
+    assert f[domain.BASIC_FARMLAND_AREA].tolist()[:2] == [10000.0, 10000.0]
+    assert f[domain.GEOMETRY_NOTE].tolist()[:2] == [None, None]
+    assert f[domain.CRIMINAL_FLAG].tolist()[:2] == [True, True]
+
+
 def test_none_and_empty_spots_kept_with_zeros():
     lu = land_use([box(-100, -100, 200, 200)], ["0101"])
     bf = plain([box(-100, -100, 200, 200)])

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 
 from . import domain, xlsx
-from .geometry_repair import invalid_reasons, make_valid, needs_repair
+from .geometry_repair import invalid_reasons, make_valid, needs_repair, polygons_of
 
 # --- 三区两线 view pieces and their summary -------------------------------------------------------
 VIEW_NAMES = domain.THREE_ZONES_NAME  # SQLXMC: names of the lines/zones a piece is in view of
@@ -332,15 +332,7 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     out[simple] = geoms[simple]
     rest = np.flatnonzero(~simple & (types >= 0))
     if len(rest):
-        parts, idx = shapely.get_parts(geoms[rest], return_index=True)
-        # A collection may nest a multipolygon: flatten once more.
-        parts, sub = shapely.get_parts(parts, return_index=True)
-        idx = idx[sub]
-        keep = shapely.get_type_id(parts) == 3
-        if keep.any():
-            multi = shapely.multipolygons(parts[keep], indices=idx[keep])
-            has = np.unique(idx[keep])
-            out[rest[has]] = multi
+        out[rest] = polygons_of(geoms[rest])  # collections opened at any depth
     empty = ~shapely.is_missing(out) & shapely.is_empty(out)
     out[empty] = None
     return out

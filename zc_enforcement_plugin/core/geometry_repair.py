@@ -78,13 +78,16 @@ def polygons_of(geoms: np.ndarray) -> np.ndarray:
 
 def _members(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every member of each geometry, its collections and MultiPolygons opened down to single
-    polygons, and the index of the geometry each came from."""
+    polygons at any depth, and the index of the geometry each came from, in the geometries'
+    order (shapely.multipolygons takes them so: opened members put after the rest stopped
+    the run on "The indices should be sorted")."""
     parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
     while len(parts) and np.any(nested := np.isin(shapely.get_type_id(parts), (6, 7))):
         inner, sub = shapely.get_parts(parts[nested], return_index=True)
         parts = np.concatenate([parts[~nested], inner])
         owner = np.concatenate([owner[~nested], owner[nested][sub]])
-    return parts, owner
+    order = np.argsort(owner, kind="stable")
+    return parts[order], owner[order]
 
 
 def _rebuilt(polygonal: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from .areas import (
     round_area,
     to_local,
 )
-from .geometry_repair import invalid_reasons, make_valid, needs_repair
+from .geometry_repair import invalid_reasons, make_valid, needs_repair, polygons_of
 
 # Pairs handled per intersection batch: between batches progress is reported and cancel checked.
 _CHUNK = 20000
@@ -87,17 +87,11 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     other = np.flatnonzero((types != _POLYGON) & (types != _MULTIPOLYGON) & (types >= 0))
     if len(other) == 0:
         return out
-    parts, idx = shapely.get_parts(out[other], return_index=True)
-    # A collection may hold a MultiPolygon: flatten once more.
-    parts, sub = shapely.get_parts(parts, return_index=True)
-    idx = idx[sub]
-    keep = shapely.get_type_id(parts) == _POLYGON
-    parts, idx = parts[keep], idx[keep]
-    result = np.array([shapely.Polygon()] * len(other), dtype=object)
-    if len(parts):
-        used, dense = np.unique(idx, return_inverse=True)
-        result[used] = shapely.multipolygons(parts, indices=dense)
-    out[other] = result
+    # Collections opened at any depth: opened two levels, a valid GC(GC(MultiPolygon)) lost
+    # all its land without a word, a red line over a whole spot measured 0 m².
+    found = polygons_of(out[other])
+    found[shapely.is_empty(found)] = shapely.Polygon()
+    out[other] = found
     return out
 
 
