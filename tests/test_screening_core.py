@@ -338,6 +338,26 @@ def test_collections_nested_at_any_depth_keep_their_land_in_any_order():
     assert f[domain.CRIMINAL_FLAG].tolist()[:2] == [True, True]
 
 
+def test_the_cultivated_flag_reads_as_the_cultivated_area_beside_it():
+    """SFGD was set from the cultivated area rounded alone, GDMJ by the split's largest
+    remainder: a 0.006 m² sliver of cultivated land set SFGD beside GDMJ 0.00, and 0.0049 m²
+    given the spare cent (GDMJ 0.01) left it unset (found by a differential fuzzer)."""
+    sliver_up = [box(0, 0, 100, 0.00006), box(0, 0.00006, 100, 1.00004)]  # 0.006 m², the rest
+    f = run(
+        [box(0, 0, 100, 1.00004)], {domain.LAYER_LAND_USE: land_use(sliver_up, ["0101", "0501"])}
+    )
+    assert f.fields[domain.CULTIVATED_AREA][0] == 0.0 and not f.fields[domain.CULTIVATED_FLAG][0]
+    given_the_cent = [
+        box(0, 0, 100, 0.000049),  # 0.0049 m² cultivated
+        box(0, 0.000049, 100, 0.499979),  # 49.993 m² other agricultural
+        box(0, 0.499979, 100, 1),  # 50.0021 m² construction
+    ]
+    layers = {domain.LAYER_LAND_USE: land_use(given_the_cent, ["0101", "0301", "0501"])}
+    f = run([box(0, 0, 100, 1)], layers)
+    assert f.fields[domain.CULTIVATED_AREA][0] == 0.01 and f.fields[domain.CULTIVATED_FLAG][0]
+    assert split_sum_cents(f.fields, 0) == 10_000
+
+
 def test_none_and_empty_spots_kept_with_zeros():
     lu = land_use([box(-100, -100, 200, 200)], ["0101"])
     bf = plain([box(-100, -100, 200, 200)])
