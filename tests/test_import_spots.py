@@ -260,6 +260,27 @@ def test_a_cancel_once_the_import_is_committed_leaves_it_said_as_saved(provider,
     assert not any("no output of it was kept" in warning for warning in log.warnings)
 
 
+def test_screenings_pieces_given_as_the_spots_are_refused_naming_the_layer(provider, tmp_path):
+    """The pieces output lies beside the spots in the screening's file: picked as the spot
+    layer, each spot number came once per piece (refused as duplicates) and spots already
+    judged were refreshed with the pieces' fields (MJ, TCMC, YSBH). Refused before anything
+    is read into the ledger, saying which layer goes where."""
+    pieces = {
+        domain.PIECE_LAYER: "地类图斑",
+        domain.PIECE_FEATURE: "0101",
+        domain.PIECE_AREA: 12.5,
+        domain.PIECE_SPOT_FID: "1",
+        domain.PIECE_FEATURE_FID: "7",
+    }
+    path = spot_file(tmp_path / "pieces.gpkg", ["A1", "A1", "A2"], fields=pieces)
+    ledger_path = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": path, "LEDGER": str(ledger_path), "BATCH": "a"})
+    message = str(refused.value)
+    assert "pieces output" in message and "pieces.gpkg" in message, message
+    assert not ledger_path.exists()
+
+
 def test_an_import_cancelled_into_a_new_ledger_leaves_no_ledger_file(provider, tmp_path):
     """Nothing imported, nothing left: the empty ledger the run made is not there to be taken
     for a ledger later (the dock, the next import)."""

@@ -196,6 +196,18 @@ class ImportSpots(EnforcementAlgorithm):
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or name
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
+        pieces_fields = [domain.PIECE_LAYER, domain.PIECE_SPOT_FID, domain.PIECE_FEATURE_FID]
+        if all(name in source.fields().names() for name in pieces_fields):
+            # Screening's other output, a layer beside the spots in the same file: imported,
+            # every spot number came once per piece (refused as duplicates) and spots already
+            # judged were refreshed with the pieces' fields.
+            raise fail(
+                tr(
+                    "{layer} is screening's pieces output (it has the fields {fields}), not its "
+                    "spots: give the screened spots as the spot layer, and this layer as the "
+                    "pieces. Nothing imported."
+                ).format(layer=label, fields=", ".join(pieces_fields))
+            )
         whole = whole_layer(self, parameters, self.SPOTS, context) is not None
         records, path = self._read_spots(layer, whole, source, label, feedback)
         source_path = path or label  # what the batch records as its source, and messages name

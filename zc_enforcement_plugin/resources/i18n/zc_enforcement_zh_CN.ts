@@ -1106,6 +1106,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>{layer} is screening's pieces output (it has the fields {fields}), not its spots: give the screened spots as the spot layer, and this layer as the pieces. Nothing imported.</source>
+      <translation>{layer} 是图斑叠加筛查输出的“图斑压占部分”（有字段 {fields}），不是筛查后的图斑：请把筛查后的图斑作为图斑图层，把该图层作为压占部分（PIECES）。未导入任何内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>{layer} holds no spot (no feature to import): nothing imported. Is it the delivery's spot layer, and, with selected features only, is any selected?</source>
       <translation>{layer} 中没有图斑（没有可导入的要素）：未导入任何图斑。它是交付的图斑图层吗？若只导入所选要素，是否选中了要素？</translation>
     </message>
