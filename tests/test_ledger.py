@@ -887,6 +887,32 @@ def test_a_table_gone_after_opening_is_said_as_damage_not_as_access(ledger):
     assert "incomplete or damaged" in message and "cannot be read or written" not in message
 
 
+def test_a_ledger_another_program_is_writing_is_said_to_be_busy_not_damaged(ledger, monkeypatch):
+    """Another program's write holding the file (an uncommitted edit in DB Browser for
+    SQLite takes an exclusive lock once it spills its cache): opening it said "ledger file is
+    damaged" of a sound file. It says the ledger is being written, to retry."""
+    import sqlite3
+
+    from zc_enforcement_plugin.core import ledger_gpkg
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+    ledger.close()
+    monkeypatch.setattr(ledger_gpkg, "WRITE_LOCK_WAIT_SECONDS", 0.1)
+    other = sqlite3.connect(ledger.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LedgerError) as refused:
+            GeoPackageLedger(ledger.path, create=False)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    message = str(refused.value)
+    assert "正被其他程序写入" in message and "being written by another program" in message
+    assert "is damaged" not in message and "已损坏" not in message, message
+    with GeoPackageLedger(ledger.path, create=False) as again:  # once it is done: as it was
+        assert [spot.number for spot in again.spots()] == ["S1"]
+
+
 def test_files_that_are_not_ledgers_are_refused(tmp_path):
     text = tmp_path / "notes.gpkg"
     text.write_text("这不是数据库", encoding="utf-8")

@@ -273,6 +273,21 @@ def _put_back_from_recovery(path: Path, sides: list[Path]) -> None:
             original.unlink(missing_ok=True)
 
 
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+    """Why the ledger at `path` could not be read on opening: locked by another program's
+    write (DB Browser's uncommitted edit, another QGIS's long save), which was said to be a
+    damaged file, or damaged."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return LedgerError(
+            f"台帐 {path} 正被其他程序写入（数据库被锁定），暂时无法打开，文件本身无损："
+            f"请在对方保存或关闭后重试 / ledger {path} is being written by another program "
+            f"(the database is locked) and cannot be opened now; the file is not damaged: "
+            f"retry once that program has saved or closed it ({text})"
+        )
+    return LedgerError(f"台帐文件已损坏 / ledger file is damaged: {path}: {text}")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: the module never opens transactions behind our back, so every
     # BEGIN IMMEDIATE ... COMMIT below is exactly one transaction.
@@ -522,7 +537,7 @@ class GeoPackageLedger(SqlLedger):
                 kept_zh = f"台帐文件未能还原（{put_back_error}）"
                 kept_en = f"the ledger file could not be put back ({put_back_error})"
             if isinstance(exc, sqlite3.DatabaseError):  # a read past the opening checks
-                exc = LedgerError(f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}")
+                exc = _unreadable(self.path, exc)
             elif not isinstance(exc, LedgerError):
                 raise
             applied = "、".join(str(side) for side in sides)
@@ -582,9 +597,7 @@ class GeoPackageLedger(SqlLedger):
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (ls.T_META,)
             ).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(
-                f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}"
-            ) from exc
+            raise _unreadable(self.path, exc) from exc
         if app_id != ls.GPKG_APPLICATION_ID:
             raise LedgerError(
                 f"{self.path} 不是 GeoPackage / is not a GeoPackage (application_id {app_id:#x})"
