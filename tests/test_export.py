@@ -2166,7 +2166,7 @@ def test_an_impossible_area_only_the_attributes_hold_is_said_and_exported_empty(
         domain.AGRICULTURAL_AREA: 60.0,
         domain.UNSURVEYED_AREA: -0.001,
     }
-    report = store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 9, y + 9))])
+    report = store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 10, y + 10))])
     said = {w.field for w in report.warnings if w.number == "S1"}
     assert said == {domain.CONSTRUCTION_AREA, domain.UNUSED_AREA, domain.RED_LINE_AREA}, said
     assert store.spot(store.spots()[0].id).attributes[domain.UNUSED_AREA] == "abc"

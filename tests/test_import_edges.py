@@ -17,12 +17,13 @@ import fiona
 import pytest
 from shapely.geometry import box
 
+from tests.geodesy import geodesic_area
 from tests.test_import_spots import Log, recorded, run, spot_file
 from tests.test_ledger import X0, Y0, _spot, _write_spot_file
 from tests.test_ledger import ledger as ledger  # noqa: F401 - the fixture, used by name
 from zc_enforcement_plugin.core import domain
 from zc_enforcement_plugin.core.ledger import LedgerError, SpotRecord
-from zc_enforcement_plugin.core.ledger_delivery import vet_spots
+from zc_enforcement_plugin.core.ledger_delivery import LAND_SPLIT, vet_spots
 from zc_enforcement_plugin.core.ledger_records import ImportReport
 from zc_enforcement_plugin.core.spot_files import (
     guess_dbf_encoding,
@@ -47,10 +48,30 @@ def test_areas_of_zero_are_stored_as_zero_and_not_said():
         domain.BASIC_FARMLAND_AREA: 0,
     }
     report = ImportReport("B")
-    [vetted] = vet_spots([SpotRecord(attributes, box(X0, Y0, X0 + 20, Y0 + 20), 0)], report)
+    [vetted] = vet_spots([SpotRecord(attributes, box(X0, Y0, X0 + 20, Y0 + 25), 0)], report)
     assert vetted.figures[:3] == [500.0, 0.0, 0.0]
     assert all(isinstance(v, float) for v in vetted.figures[:3]), vetted.figures[:3]
     assert (report.warnings, report.errors) == ([], [])
+
+
+def test_a_spot_area_that_is_not_its_outlines_is_said_naming_the_outlines_area():
+    """A screened file whose figures were all divided by 10 by hand (the split still adds up):
+    a 19-亩 spot at referral scale went into the ledger as 1.9 亩 without a word, and a
+    verdict giving the land found on site was refused as larger than the spot. Imported as
+    delivered and said, naming the outline's own area; a figure within a square metre, or a
+    planar one, is its outline's."""
+    outline = box(X0, Y0, X0 + 100, Y0 + 129.15)  # 12,915 m² on the plane
+    true_area = geodesic_area(outline)
+    split = {name: 0.0 for name in LAND_SPLIT}
+    spots = []
+    for number, area in (("SCALED", true_area / 10), ("OWN", true_area), ("PLANAR", 12915.0)):
+        figures = {**split, domain.CULTIVATED_AREA: area, domain.SPOT_AREA: area}
+        spots.append(SpotRecord({domain.SPOT_NUMBER: number, **figures}, outline, len(spots)))
+    report = ImportReport("B")
+    vet_spots(spots, report)
+    [said] = [w for w in report.warnings if w.field == domain.SPOT_AREA]
+    assert said.number == "SCALED", said
+    assert f"{true_area / 10:.2f} m²" in said.message and f"{true_area:.2f} m²" in said.message
 
 
 def test_a_spot_number_delivered_as_a_real_is_warned_of(ledger):  # noqa: F811

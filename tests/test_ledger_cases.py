@@ -557,11 +557,11 @@ def test_a_refresh_that_moves_a_spot_with_a_case_to_another_office_says_so(ledge
     [spot] = ledger.spots()
     ledger.record_verdict(spot.id, _illegal())
     case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot.id)
-    moved = _spot("S1", 0, TBMJ=300.0, XZMC="罗村镇", SMC="罗村自然资源所")
+    moved = _spot("S1", 0, TBMJ=399.8, XZMC="罗村镇", SMC="罗村自然资源所")
     report = ledger.import_batch("b", [moved])
     [said] = [w.message for w in report.warnings if w.number == "S1"]
     assert f"{domain.OFFICE_NAME} {OFFICE} → 罗村自然资源所" in said, said
-    assert f"{domain.TOWN_NAME} 南郊镇 → 罗村镇" in said and "TBMJ 400.00 → 300.00" in said
+    assert f"{domain.TOWN_NAME} 南郊镇 → 罗村镇" in said and "TBMJ 400.00 → 399.80" in said
     assert f"已有案件 {case_id}" in said and "图形" not in said
     assert ledger.cases(CaseFilter(spot_id=spot.id))[0].office == OFFICE
 

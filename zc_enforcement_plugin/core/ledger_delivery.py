@@ -1250,8 +1250,52 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
         for position, (index, key, record) in enumerate(candidates)
         if position not in refused and key is not None
     ]
+    _warn_areas_not_of_outlines(vetted, report)
     report.skipped = len(refused)
     return vetted
+
+
+# How far a spot's TBMJ may lie from its outline's ellipsoidal area and be taken as that
+# outline's: a planar figure of a Gauss-Krüger zone is within 0.1 % of the ellipsoidal one
+# across a district, a cent's rounding within a square metre.
+AREA_OF_OUTLINE_SHARE = 0.005
+AREA_OF_OUTLINE_SQM = 1.0
+
+
+def _warn_areas_not_of_outlines(vetted: list[Vetted], report: ImportReport) -> None:
+    """A spot whose TBMJ is not its outline's area (a screened file whose figures were edited
+    by hand, all of them by one factor, so the split still adds up): imported as delivered
+    and said, naming the outline's own area. Found by a review: TBMJ and GDMJ divided by 10
+    imported a 19-亩 spot at referral scale as 1.9 亩 without a word, and a verdict giving
+    the land found on site was then refused as larger than the spot."""
+    from .areas import ellipsoidal_areas  # pyproj: read only when a delivery is vetted
+
+    column = FIGURE_COLUMNS.index(SPOT_AREA)
+    rows = [
+        v
+        for v in vetted
+        if v.figures[column] is not None and v.geometry is not None and not v.geometry.is_empty
+    ]
+    if not rows:
+        return
+    outlines = np.array([v.geometry for v in rows], dtype=object)
+    measured = ellipsoidal_areas(outlines, ls.LEDGER_SRS_ID)
+    for v, area in zip(rows, measured.tolist()):
+        delivered = float(v.figures[column])
+        if abs(delivered - area) <= max(AREA_OF_OUTLINE_SQM, AREA_OF_OUTLINE_SHARE * area):
+            continue
+        report.warnings.append(
+            ImportIssue(
+                v.index,
+                v.key,
+                SPOT_AREA,
+                f"图斑面积 {SPOT_AREA} {delivered:.2f} m² 不是其图形的面积（椭球面积 "
+                f"{area:.2f} m²；筛查结果被改动过，或图形被改过？），按交付导入：请重新筛查后"
+                f"再导入 / the spot's area {SPOT_AREA} {delivered:.2f} m² is not its outline's "
+                f"(ellipsoidal area {area:.2f} m²; screening results or the outline edited?): "
+                "imported as delivered; screen the spots again and import that",
+            )
+        )
 
 
 def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportReport) -> bool:
