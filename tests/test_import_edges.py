@@ -74,6 +74,21 @@ def test_a_spot_area_that_is_not_its_outlines_is_said_naming_the_outlines_area()
     assert f"{true_area / 10:.2f} m²" in said.message and f"{true_area:.2f} m²" in said.message
 
 
+def test_a_spot_with_an_empty_geometry_is_said_as_one_without_geometry():
+    """POLYGON EMPTY (a GeoPackage may hold one where another tool cleared a shape) went in
+    without a word, where a NULL geometry is said: both are spots with no outline."""
+    import shapely
+
+    spots = [
+        SpotRecord({domain.SPOT_NUMBER: "EMPTY"}, shapely.Polygon(), 0),
+        SpotRecord({domain.SPOT_NUMBER: "NULL"}, None, 1),
+    ]
+    report = ImportReport("B")
+    vet_spots(spots, report)
+    said = {w.number: w.message for w in report.warnings if w.field == "geometry"}
+    assert set(said) == {"EMPTY", "NULL"} and "empty" in said["EMPTY"], said
+
+
 def test_a_spot_number_delivered_as_a_real_is_warned_of(ledger):  # noqa: F811
     """A JCBH column a spreadsheet turned into a Real field reads 370302202300001.0: the numbers
     were delivered as numbers, as with an Integer field, and the warning names the file and

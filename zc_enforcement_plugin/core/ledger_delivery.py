@@ -1457,7 +1457,16 @@ def _vetted_geometry(
         report.warnings.append(
             ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
         )
-    elif not geometry.is_empty and not geometry.is_valid:
+    elif geometry.is_empty:  # POLYGON EMPTY: no more an outline than NULL, and said so
+        report.warnings.append(
+            ImportIssue(
+                index,
+                key,
+                "geometry",
+                "图斑几何为空（没有坐标） / the spot's geometry is empty (no coordinates)",
+            )
+        )
+    elif not geometry.is_valid:
         # A self-intersecting outline would show, export and measure wrongly (a bow tie
         # has no area): repaired as screening repairs it, and said.
         reason = shapely.is_valid_reason(geometry)
