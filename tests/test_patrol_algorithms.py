@@ -12,6 +12,7 @@ import pytest
 import shapely
 import shapely.geometry
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
 
 from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import clock, ledger
@@ -363,7 +364,6 @@ def test_ledger_settings_lists_what_is_in_force_in_chinese(provider, ledger_path
     do, with its code for the JSON after it, and each basis in Chinese; the library's years
     as one line. It gave the codes, English bases (行政强制法 art. 54 …, DOMAIN §5), "0 日",
     and a line for each of 23 years."""
-    from qgis.PyQt.QtCore import QCoreApplication
 
     from zc_enforcement_plugin.core import deadlines as dl
     from zc_enforcement_plugin.i18n import install_translator
@@ -391,17 +391,27 @@ def test_a_wrong_deadline_rule_is_said_of_the_parameter_in_chinese_too(provider,
     """Found by the README walk-through: a misspelt rule typed in DEADLINE_RULES was said of
     the ledger's stored table (…/led.gpkg: ledger_settings: 'penalty_decison': unknown rule), in
     English only, as if the ledger were broken. The typed value is checked first and named."""
+    from zc_enforcement_plugin.i18n import in_interface_language, install_translator
+
     for bad, chinese, english in (
-        ('{"penalty_decison": {"amount": 60}}', "未知的期限规则", "unknown rule"),
-        ('{"penalty_decision": {"amount": -5}}', "须为非负整数", "whole number >= 0"),
-        ('{"penalty_decision": {"unit": "weeks"}}', "单位（unit）须为", "unit must be one of"),
-        ('{"penalty_decision": {"days": 5}}', "未知的字段", "unknown field"),
+        ('{"penalty_decison": {"amount": 60}}', '规则 "penalty_decison"：没有', "no such"),
+        ('{"penalty_decision": {"amount": -5}}', "须为不小于 0 的整数，现为 -5", "not -5"),
+        ('{"penalty_decision": {"unit": "weeks"}}', "单位（unit）须为", 'not "weeks"'),
+        ('{"penalty_decision": {"days": 5}}', '没有字段 "days"', 'no field "days"'),
     ):
         with pytest.raises(QgsProcessingException) as stop:
             run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": bad})
         message = str(stop.value)
         assert "DEADLINE_RULES: " in message and "ledger_settings" not in message, message
         assert chinese in message and english in message, message
+        # A Chinese QGIS shows the Chinese half alone: it keeps every value the line names
+        # (its half without "-5" or "weeks" had the whole pair shown).
+        translator = install_translator("zh_CN")
+        try:
+            shown = in_interface_language(message)
+        finally:
+            QCoreApplication.removeTranslator(translator)
+        assert chinese in shown and "deadline setting error" not in shown, shown
     # a rule removed with null is no wrong rule: it is checked without it, and stored so
     run(
         "ledgersettings",

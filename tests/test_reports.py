@@ -365,7 +365,7 @@ def test_score_weights_are_checked():
     for bad in ({"speed": 1}, {"stop_rate": -1}, {"stop_rate": True}, [1, 2]):
         with pytest.raises(ValueError):
             reports.score_weights(bad)
-    with pytest.raises(ValueError, match="zero"):
+    with pytest.raises(ValueError, match="must not all be 0"):
         reports.score_weights({k: 0 for k in reports.SCORE_COMPONENTS})
     # equal scores share a rank
     ranked = reports.rank_offices(

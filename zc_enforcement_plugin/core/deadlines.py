@@ -17,6 +17,7 @@ Why the defaults count as they do:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
@@ -79,14 +80,34 @@ ESTIMATE_MARK = "（估算）"
 
 
 class DeadlineConfigError(ValueError):
-    """A deadline override is invalid; the message names the setting source and the rule."""
+    """A deadline override is invalid; the message names the setting source and the rule.
 
-    def __init__(self, source: str, rule: str, problem: str) -> None:
+    Each half says it whole, the values in both (a Chinese QGIS shows the Chinese half alone
+    only when it keeps every value the line names: "须为非负整数" beside "must be >= 0, got -3"
+    had the whole pair shown)."""
+
+    def __init__(
+        self, source: str, rule: str, problem: str, problem_en: str, rule_zh: str | None = None
+    ) -> None:
         self.source = source
         self.rule = rule
-        self.problem = problem
-        where = f"{source}: " if source else ""
-        super().__init__(f"期限设置错误 / deadline setting error: {where}{rule}: {problem}")
+        self.problem = f"{problem} / {problem_en}"
+        zh_where, en_where = (f"{source}：", f"{source}: ") if source else ("", "")
+        super().__init__(
+            f"期限设置错误：{zh_where}{rule_zh or rule}：{problem} / deadline setting error: "
+            f"{en_where}{rule}: {problem_en}"
+        )
+
+
+def _shown(value: Any) -> str:
+    """A settings value as its JSON spells it (“weeks”, -3, true), alike in both halves."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _rule_said(name: str) -> tuple[str, str]:
+    """A rule as each half of a refusal names it: 规则 file_case（逾期未整改立案）, and
+    rule file_case."""
+    return f"规则 {name}（{RULE_LABELS_ZH[name]}）", f"rule {name}"
 
 
 @dataclass(frozen=True)
@@ -237,16 +258,21 @@ class DeadlineRules:
         """
         if not isinstance(overrides, Mapping):
             raise DeadlineConfigError(
-                source, "(all)", "须为以规则名为键的对象 / must be an object keyed by rule name"
+                source,
+                "all rules",
+                '须为以规则名为键的 JSON 对象，如 {"penalty_decision": 60}',
+                'must be a JSON object keyed by rule name, such as {"penalty_decision": 60}',
+                rule_zh="全部规则",
             )
         changes: dict[str, Rule] = {}
         for name, value in overrides.items():
             if name not in self.names():
                 raise DeadlineConfigError(
                     source,
-                    repr(name),
-                    f"未知的期限规则；可用的规则：{'、'.join(self.names())} / unknown rule; "
-                    f"known: {', '.join(self.names())}",
+                    f"rule {_shown(name)}",
+                    f"没有这条期限规则；可用的规则：{'、'.join(self.names())}",
+                    f"no such deadline rule; the rules: {', '.join(self.names())}",
+                    rule_zh=f"规则 {_shown(name)}",
                 )
             changes[name] = _override_rule(getattr(self, name), name, value, source)
         return replace(self, **changes)
@@ -268,54 +294,52 @@ def _whole_number(value: Any) -> bool:
 
 
 def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
+    said_zh, said_en = _rule_said(name)
+
+    def refused(problem: str, problem_en: str) -> DeadlineConfigError:
+        return DeadlineConfigError(source, said_en, problem, problem_en, rule_zh=said_zh)
+
     if not isinstance(value, Mapping):
         value = {"amount": value}
     unknown = sorted(set(value) - set(_RULE_FIELDS))
     if unknown:
-        raise DeadlineConfigError(
-            source,
-            name,
-            f"未知的字段 {unknown}；可用：{list(_RULE_FIELDS)} / unknown field(s) {unknown}; "
-            f"allowed: {list(_RULE_FIELDS)}",
+        fields_given = "、".join(_shown(field) for field in unknown)
+        raise refused(
+            f"没有字段 {fields_given}；可用的字段：{'、'.join(_RULE_FIELDS)}",
+            f"no field {', '.join(_shown(field) for field in unknown)}; the fields: "
+            f"{', '.join(_RULE_FIELDS)}",
         )
     unit = value.get("unit", rule.unit)
     if unit not in UNITS:
-        raise DeadlineConfigError(
-            source,
-            name,
-            f"单位（unit）须为 {list(UNITS)} 之一，现为 {unit!r} / unit must be one of "
-            f"{list(UNITS)}, got {unit!r}",
+        raise refused(
+            f"单位（unit）须为 working_days（工作日）、calendar_days（日）或 years（年），"
+            f"现为 {_shown(unit)}",
+            f"unit must be working_days, calendar_days or years, not {_shown(unit)}",
         )
     amount = value.get("amount", rule.amount)
     if not _whole_number(amount) or amount < 0:
-        raise DeadlineConfigError(
-            source,
-            name,
-            f"期限（amount）须为非负整数，现为 {amount!r} / amount must be a whole number >= 0, "
-            f"got {amount!r}",
+        raise refused(
+            f"期限（amount）须为不小于 0 的整数，现为 {_shown(amount)}",
+            f"amount must be a whole number, 0 or more, not {_shown(amount)}",
         )
     if amount > LONGEST[unit]:
-        raise DeadlineConfigError(
-            source,
-            name,
+        raise refused(
             f"期限（amount）{amount} {UNIT_WORDS_ZH[unit]}过长：最多 {LONGEST[unit]} "
-            f"{UNIT_WORDS_ZH[unit]}（约十年） / amount {amount} is too long: at most "
-            f"{LONGEST[unit]} {unit.replace('_', ' ')} (about ten years)",
+            f"{UNIT_WORDS_ZH[unit]}（约十年）",
+            f"amount {amount} is too long: at most {LONGEST[unit]} {unit.replace('_', ' ')} "
+            "(about ten years)",
         )
     roll_forward = value.get("roll_forward", rule.roll_forward)
     if not isinstance(roll_forward, bool):
-        raise DeadlineConfigError(
-            source,
-            name,
-            f"roll_forward 须为 true 或 false，现为 {roll_forward!r} / roll_forward must be "
-            f"true or false, got {roll_forward!r}",
+        raise refused(
+            f"roll_forward 须为 true 或 false，现为 {_shown(roll_forward)}",
+            f"roll_forward must be true or false, not {_shown(roll_forward)}",
         )
     basis = value.get("basis", rule.basis)
     if not isinstance(basis, str):
-        raise DeadlineConfigError(
-            source,
-            name,
-            f"依据（basis）须为文本，现为 {basis!r} / basis must be text, got {basis!r}",
+        raise refused(
+            f"依据（basis）须为文本，现为 {_shown(basis)}",
+            f"basis must be text, not {_shown(basis)}",
         )
     # Another basis given is the bureau's, in its words, for either interface; the rule's own
     # (a bureau's settings may write every rule out whole) keeps its Chinese.

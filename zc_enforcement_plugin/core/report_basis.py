@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -82,13 +83,21 @@ def score_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float
     weights = dict(DEFAULT_WEIGHTS)
     if overrides is None:
         return weights
+    # Each half whole, the values in both: a Chinese QGIS shows the Chinese half alone only
+    # when it keeps them ("未知得分分项" beside "'speed'" had the whole pair shown).
     if not isinstance(overrides, Mapping):
-        raise ValueError("得分权重须为对象 / report_weights must be an object: component -> weight")
+        raise ValueError(
+            '排名权重（report_weights）须为以分项为键的 JSON 对象，如 {"stop_rate": 40} / the '
+            "ranking weights (report_weights) must be a JSON object keyed by component, such "
+            'as {"stop_rate": 40}'
+        )
+    known_zh = "、".join(f"{c}（{COMPONENT_LABELS[c].chinese}）" for c in SCORE_COMPONENTS)
     for name, value in overrides.items():
+        shown = json.dumps(name, ensure_ascii=False)
         if name not in SCORE_COMPONENTS:
             raise ValueError(
-                f"未知得分分项 / unknown score component {name!r}; known: "
-                f"{', '.join(SCORE_COMPONENTS)}"
+                f"排名权重：没有得分分项 {shown}；可用的分项：{known_zh} / ranking weights: no "
+                f"score component {shown}; the components: {', '.join(SCORE_COMPONENTS)}"
             )
         if (
             isinstance(value, bool)
@@ -96,12 +105,14 @@ def score_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float
             or not math.isfinite(value)
             or value < 0
         ):
+            given = json.dumps(value, ensure_ascii=False)
             raise ValueError(
-                f"权重 {name} 须为非负数 / weight {name} must be a number >= 0, got {value!r}"
+                f"排名权重：{name}（{COMPONENT_LABELS[name].chinese}）须为不小于 0 的数，现为 "
+                f"{given} / ranking weights: {name} must be a number, 0 or more, not {given}"
             )
         weights[name] = float(value)
     if sum(weights.values()) <= 0:
-        raise ValueError("权重之和须大于零 / the weights must not all be zero")
+        raise ValueError("排名权重不能全为 0 / the ranking weights must not all be 0")
     return weights
 
 
