@@ -358,6 +358,22 @@ def test_the_cultivated_flag_reads_as_the_cultivated_area_beside_it():
     assert split_sum_cents(f.fields, 0) == 10_000
 
 
+def test_a_collection_geos_holds_invalid_is_said_with_geos_reason():
+    """A collection with valid polygons and a line of two equal points (WKB carries one):
+    GEOS holds it invalid for the line, and the reason asked of its polygons alone was "Valid
+    Geometry", said in the spot's note and the log as why it was repaired (a regression of
+    this session's collection repair, found by a re-run of the fuzzer)."""
+    whole = box(0, 0, 100, 100)
+    x0, y0 = whole.bounds[:2]
+    odd = shapely.GeometryCollection([whole, shapely.LineString([(x0, y0), (x0, y0)])])
+    odd = shapely.from_wkb(shapely.to_wkb(odd), on_invalid="fix")  # as a layer is read
+    r = run([odd], {domain.LAYER_RED_LINE: plain([odd], ["HX-1"])})
+    assert r.fields[domain.SPOT_AREA][0] == 10000.0 and r.fields[domain.RED_LINE_AREA][0] == 10000.0
+    note = r.fields[domain.GEOMETRY_NOTE][0]
+    assert "Valid Geometry" not in note and "点数过少" in note, note
+    assert not [m for m in r.messages if "Valid Geometry" in m], r.messages
+
+
 def test_none_and_empty_spots_kept_with_zeros():
     lu = land_use([box(-100, -100, 200, 200)], ["0101"])
     bf = plain([box(-100, -100, 200, 200)])

@@ -54,10 +54,12 @@ def needs_repair(geoms: np.ndarray) -> np.ndarray:
 
 def invalid_reasons(geoms: np.ndarray) -> np.ndarray:
     """Why each geometry needs_repair, as GEOS words it ("Self-intersection[x y]"): a
-    collection's, that of its polygons taken as one MultiPolygon."""
+    collection GEOS holds valid, that of its polygons taken as one MultiPolygon; one it holds
+    invalid (a line of two equal points in it), GEOS's own (its polygons, asked, were valid:
+    "Valid Geometry" was said)."""
     geoms = np.asarray(geoms, dtype=object)
     asked = geoms.copy()
-    collections = shapely.get_type_id(geoms) == _COLLECTION
+    collections = (shapely.get_type_id(geoms) == _COLLECTION) & shapely.is_valid(geoms)
     if collections.any():
         asked[collections] = polygons_of(geoms[collections])
     return np.asarray(shapely.is_valid_reason(asked), dtype=object)
