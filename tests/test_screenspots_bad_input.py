@@ -1562,6 +1562,44 @@ def test_a_geopackage_declaring_an_undefined_crs_is_refused_as_having_none(
         assert "Traceback" not in message, message
 
 
+def test_a_3d_collection_spot_is_written_with_the_outline_it_was_measured_on(provider, tmp_path):
+    """A spot stored as a GeometryCollection Z (3D data in a GeoPackage GEOMETRY layer): read
+    in bulk through GDAL it was measured (TBMJ 10,000 m²), but QGIS 3.22 reads such a feature
+    back as no geometry and the output, copied through QGIS, held MULTIPOLYGON EMPTY beside
+    its figures (found by a fuzzer through Processing). A collection's outline is written as
+    the polygons it was measured on."""
+    import processing
+    from osgeo import ogr, osr
+
+    path = str(tmp_path / "spots_3d.gpkg")
+    data = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = data.CreateLayer("JCTB", srs, ogr.wkbUnknown)
+    layer.CreateField(ogr.FieldDefn(domain.SPOT_NUMBER, ogr.OFTString))
+    square = shapely.box(X0 + 300, Y0, X0 + 400, Y0 + 100)
+    collection = shapely.force_3d(shapely.GeometryCollection([square]), 7.0)
+    for number, geometry in (("S1", shapely.box(X0, Y0, X0 + 10, Y0 + 10)), ("S2", collection)):
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField(domain.SPOT_NUMBER, number)
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(geometry.wkt))
+        layer.CreateFeature(feature)
+    data = None
+    out = str(tmp_path / "screened.gpkg")
+    processing.run("zcenforcement:screenspots", {"SPOTS": path, "AREA_METHOD": 1, "OUTPUT": out})
+    written = {row.properties[domain.SPOT_NUMBER]: row for row in _rows(out)}
+    assert written["S2"].properties[domain.SPOT_AREA] == 10000.0
+    outline = shapely.geometry.shape(written["S2"].geometry)
+    assert not outline.is_empty and outline.area == pytest.approx(10000.0), outline.wkt
+
+
+def _rows(path: str) -> list:
+    import fiona
+
+    with fiona.open(path) as source:
+        return list(source)
+
+
 def test_a_table_without_geometry_stops_naming_it(provider):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
     table = QgsVectorLayer(f"None?field={domain.RED_LINE_NAME}:string", "红线属性表", "memory")

@@ -324,8 +324,13 @@ def screen_spots(
     if want_pieces:
         pieces = _collect_pieces(overlays, layers, origin)
     report(100.0)
-    # A repair that left nothing polygonal (a ring folded onto a line) has no outline to show.
-    repaired_rows = bad[~no_geom[bad]]
+    # The outlines the output writes in place of the delivered ones: the repaired, and every
+    # collection's, repaired or not, as the polygons it was measured on (QGIS 3.22 reads a
+    # GeometryCollection Z back as no geometry: one was written MULTIPOLYGON EMPTY beside its
+    # TBMJ). A repair that left nothing polygonal (a ring folded onto a line) has no outline.
+    collections = np.flatnonzero(shapely.get_type_id(spots_in) == 7)  # GeometryCollection
+    rewritten = np.union1d(bad, collections).astype(np.int64)
+    repaired_rows = rewritten[~no_geom[rewritten]]
     return ScreeningResult(
         fields,
         pieces,
