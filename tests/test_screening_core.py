@@ -1002,6 +1002,16 @@ def test_where_a_spot_is_invalid_is_said_in_the_working_crs_named_and_without_fl
     assert said in message and "at 39580050.12 4050050.123, EPSG:4527" in message, message
 
 
+def test_one_outline_delivered_as_a_polygon_and_as_a_collection_is_one_outline():
+    """The same square as a Polygon, a one-part MultiPolygon and a collection: the type kept
+    them apart, and the spot delivered three times was not said (found by a fuzzer)."""
+    square = box(0, 0, 100, 100)
+    spots = [square, shapely.MultiPolygon([square]), shapely.GeometryCollection([square])]
+    r = run(spots, {}, keys=["A1", "A2", "A3"])
+    said = [m for m in r.messages if "图形相同" in m]
+    assert len(said) == 1 and "A1、A2、A3" in said[0], r.messages
+
+
 def test_spots_of_one_outline_under_two_numbers_are_said_and_noted():
     """Delivered twice under different numbers, a spot's land counted twice in a batch's
     totals, nothing said; its vertices in another order or from another start are the same

@@ -492,7 +492,11 @@ def _say_same_outlines(
         shapely.bounds(spots[rows]), axis=0, return_inverse=True, return_counts=True
     )
     rows = rows[boxes_shared[box_of.ravel()] > 1]
-    outlines = shapely.to_wkb(shapely.normalize(spots[rows]))
+    # As MultiPolygons: a square delivered once as a Polygon and once as a collection (or a
+    # one-part MultiPolygon) is one outline, which its type alone kept apart.
+    parts, owner = shapely.get_parts(spots[rows], return_index=True)
+    as_multi = shapely.multipolygons(parts, indices=owner) if len(parts) else parts
+    outlines = shapely.to_wkb(shapely.normalize(as_multi))
     alike: dict[bytes, list[int]] = {}
     for i, outline in zip(rows.tolist(), outlines.tolist()):
         alike.setdefault(outline, []).append(i)
