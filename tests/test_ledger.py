@@ -207,6 +207,16 @@ def test_spatial_index_added_by_gdal_keeps_the_ledger_writable(ledger):
 # --- import semantics -------------------------------------------------------------------------
 
 
+def test_a_change_to_a_character_that_shows_as_nothing_is_spelt_out(ledger):
+    """A number re-delivered with a zero-width space pasted after it (the same spot: numbers
+    are compared without such characters) changes the delivered text, and that change was
+    said as "S1 → S1", which no one could see."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    report = ledger.import_batch("b", [_spot("S1\u200b", 0)])
+    said = " ".join(w.message for w in report.warnings if w.number == "S1")
+    assert "S1 → S1⟨U+200B⟩" in said, said
+
+
 def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_path):
     ledger.import_batch("2023Q1", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2)])
     ids = {s.number: s.id for s in ledger.spots()}

@@ -351,13 +351,19 @@ def _blank(value: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    """A value as a change is shown: figures to 2 decimals, texts cut at 40 characters."""
+    """A value as a change is shown: figures to 2 decimals, texts cut at 40 characters, a
+    character that shows as nothing (a zero-width space, a tab) spelt ⟨U+200B⟩: a number
+    re-delivered with one pasted after it was said as "37030220260004 → 37030220260004", a
+    change no one could see."""
     if _blank(value):
         return "（空）"
     if isinstance(value, float):
         return f"{value:.2f}"
     text = str(value)
-    return text if len(text) <= 40 else text[:40] + "…"
+    text = text if len(text) <= 40 else text[:40] + "…"
+    if not domain.unseen_characters(text):
+        return text
+    return "".join(f"⟨U+{ord(c):04X}⟩" if domain.unseen_characters(c) else c for c in text)
 
 
 def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> str:
