@@ -16,12 +16,7 @@ def rule_tag(rule: dl.Rule) -> str:
 
 def rule_length(rules: dl.DeadlineRules, name: str) -> str:
     """A rule's length in the interface's language: 2 年, or 2 years; 当日, the same day."""
-    if chinese_interface():
-        return rules.length_zh(name)
-    rule = rules.rule(name)
-    if rule.amount == 0 and rule.unit == dl.CALENDAR_DAYS:
-        return "the same day"
-    return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+    return rules.length_zh(name) if chinese_interface() else rules.length_en(name)
 
 
 def rule_name(name: str) -> str:

@@ -237,6 +237,13 @@ class DeadlineRules:
             return "当日"
         return f"{rule.amount} {UNIT_WORDS_ZH[rule.unit]}"
 
+    def length_en(self, name: str) -> str:
+        """The same in English: 2 years, 5 working days, the same day."""
+        rule = self.rule(name)
+        if rule.amount == 0 and rule.unit == CALENDAR_DAYS:
+            return "the same day"
+        return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+
     @classmethod
     def names(cls) -> list[str]:
         """The rule names, in declaration order."""

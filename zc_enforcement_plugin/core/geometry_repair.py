@@ -84,7 +84,8 @@ def _members(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order (shapely.multipolygons takes them so: opened members put after the rest stopped
     the run on "The indices should be sorted")."""
     parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    while len(parts) and np.any(nested := np.isin(shapely.get_type_id(parts), (6, 7))):
+    opened = (_MULTIPOLYGON, _COLLECTION)
+    while len(parts) and np.any(nested := np.isin(shapely.get_type_id(parts), opened)):
         inner, sub = shapely.get_parts(parts[nested], return_index=True)
         parts = np.concatenate([parts[~nested], inner])
         owner = np.concatenate([owner[~nested], owner[nested][sub]])

@@ -363,7 +363,7 @@ def _shown(value: Any) -> str:
     text = text if len(text) <= 40 else text[:40] + "…"
     if not domain.unseen_characters(text):
         return text
-    return "".join(f"⟨U+{ord(c):04X}⟩" if domain.unseen_characters(c) else c for c in text)
+    return "".join(f"⟨{u[0]}⟩" if (u := domain.unseen_characters(c)) else c for c in text)
 
 
 def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> str:

@@ -273,12 +273,17 @@ def _put_back_from_recovery(path: Path, sides: list[Path]) -> None:
             original.unlink(missing_ok=True)
 
 
+def _another_session_writes(text: str) -> bool:
+    """Whether SQLite's error says another connection holds the file's lock."""
+    return "locked" in text or "busy" in text
+
+
 def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
     """Why the ledger at `path` could not be read on opening: locked by another program's
     write (DB Browser's uncommitted edit, another QGIS's long save), which was said to be a
     damaged file, or damaged."""
     text = str(exc)
-    if "locked" in text or "busy" in text:
+    if _another_session_writes(text):
         return LedgerError(
             f"台帐 {path} 正被其他程序写入（数据库被锁定），暂时无法打开，文件本身无损："
             f"请在对方保存或关闭后重试 / ledger {path} is being written by another program "
@@ -765,7 +770,7 @@ class GeoPackageLedger(SqlLedger):
                 f"{self.path}: nothing was saved ({text})"
             )
         folder = self.path.parent
-        if "locked" in text or "busy" in text:
+        if _another_session_writes(text):
             why_zh, why_en = (
                 "文件正被其他会话写入，请稍后重试",
                 "another session is writing to it: retry",

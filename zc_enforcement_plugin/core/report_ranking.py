@@ -161,11 +161,10 @@ class RankingReport:
         # The 5th of the next month, when the due date was put off past it (a day off).
         fifth = monthly_due_date(self.period) if self.due_date is not None else None
         if self.due_date is not None and self.due_date != fifth:
-            off = fifth
             lines.append(
                 Bilingual(
-                    f"报送期限：{self.due_date} 前（{off} 为休息日，顺延至其后第一个工作日）",
-                    f"due: before {self.due_date} ({off}, the 5th of the next month, is a day "
+                    f"报送期限：{self.due_date} 前（{fifth} 为休息日，顺延至其后第一个工作日）",
+                    f"due: before {self.due_date} ({fifth}, the 5th of the next month, is a day "
                     "off: put off to the first working day after it)",
                 )
             )

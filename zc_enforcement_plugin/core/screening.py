@@ -24,6 +24,7 @@ from .areas import (
     shown_mu,
     to_local,
 )
+from .geometry_repair import polygons_of
 from .screening_land import land_use_split
 from .screening_overlay import (
     LayerInput,
@@ -328,7 +329,9 @@ def screen_spots(
     # collection's, repaired or not, as the polygons it was measured on (QGIS 3.22 reads a
     # GeometryCollection Z back as no geometry: one was written MULTIPOLYGON EMPTY beside its
     # TBMJ). A repair that left nothing polygonal (a ring folded onto a line) has no outline.
-    collections = np.flatnonzero(shapely.get_type_id(spots_in) == 7)  # GeometryCollection
+    collections = np.flatnonzero(
+        shapely.get_type_id(spots_in) == shapely.GeometryType.GEOMETRYCOLLECTION
+    )
     rewritten = np.union1d(bad, collections).astype(np.int64)
     repaired_rows = rewritten[~no_geom[rewritten]]
     return ScreeningResult(
@@ -494,9 +497,7 @@ def _say_same_outlines(
     rows = rows[boxes_shared[box_of.ravel()] > 1]
     # As MultiPolygons: a square delivered once as a Polygon and once as a collection (or a
     # one-part MultiPolygon) is one outline, which its type alone kept apart.
-    parts, owner = shapely.get_parts(spots[rows], return_index=True)
-    as_multi = shapely.multipolygons(parts, indices=owner) if len(parts) else parts
-    outlines = shapely.to_wkb(shapely.normalize(as_multi))
+    outlines = shapely.to_wkb(shapely.normalize(polygons_of(spots[rows])))
     alike: dict[bytes, list[int]] = {}
     for i, outline in zip(rows.tolist(), outlines.tolist()):
         alike.setdefault(outline, []).append(i)

@@ -1016,12 +1016,12 @@ def say_opening_notices(store, feedback) -> None:
 def save_to_ledger(
     algorithm: EnforcementAlgorithm, feedback: QgsProcessingFeedback | None, save: Callable[[], T]
 ) -> T | None:
-    """What ``save`` (one save to the ledger) returns, the run then ``algorithm.saved()``. A save
-    the shared ledger recorded whose
-    reply was lost (ledger.SavedWithoutReply) is a success: said as information, never as a
-    failure, so that the user does not run it again (recording it twice, or meeting a conflict
-    with it) nor believe nothing was saved. It then returns what the save put in the error
-    (an import's report), else None: the caller reads back what it needs from the ledger."""
+    """What ``save`` (one save to the ledger) returns, the run then ``algorithm.saved()``. A
+    save the shared ledger recorded whose reply was lost (ledger.SavedWithoutReply) is a
+    success: said as information, never as a failure, so that the user does not run it again
+    (recording it twice, or meeting a conflict with it) nor believe nothing was saved. It then
+    returns what the save put in the error (an import's report), else None: the caller reads
+    back what it needs from the ledger."""
     try:
         result = save()
     except SavedWithoutReply as saved:
